@@ -1,0 +1,98 @@
+"""A request throttle shared by every Session that talks to the same account.
+
+ActiveCampaign allows 5 requests per second per account, whichever key or
+client sends them, so the throttle is keyed by the account's host and one
+instance serves all Sessions in the process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["Throttle", "shared_throttle"]
+
+logger = logging.getLogger(__name__)
+
+
+class Throttle:
+    """Space request starts at least ``1 / rate`` seconds apart.
+
+    Each caller reserves the next free slot under a lock and then sleeps
+    until it, so concurrent threads get evenly spaced slots in arrival order.
+    A 429's ``Retry-After`` or a ``RateLimit-Remaining`` of 0 pushes every
+    later slot back.
+
+    Args:
+        rate: Requests per second; ``None`` turns throttling off.
+        clock: Monotonic clock, replaceable in tests.
+        sleep: Sleep function, replaceable in tests.
+    """
+
+    def __init__(
+        self,
+        rate: float | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if rate is not None and rate <= 0:
+            raise ValueError(f"rate must be positive or None, got {rate!r}")
+        self.rate = rate
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_slot = 0.0
+        self.waited = 0.0
+        self.requests = 0
+        self.pauses = 0
+
+    @property
+    def interval(self) -> float:
+        return 0.0 if self.rate is None else 1.0 / self.rate
+
+    def acquire(self) -> float:
+        """Block until the caller may send one request; return the wait in seconds."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self.interval
+            self.requests += 1
+        delay = slot - now
+        if delay > 0:
+            self._sleep(delay)
+            self.waited += delay
+        return delay
+
+    def pause(self, seconds: float) -> None:
+        """Hold every caller back for ``seconds`` from now (a 429 or an empty quota)."""
+        with self._lock:
+            resume = self._clock() + seconds
+            if resume > self._next_slot:
+                self._next_slot = resume
+                self.pauses += 1
+        logger.debug("throttle paused for %.2f s", seconds)
+
+    def state(self) -> dict[str, float | int | None]:
+        """Return the rate, requests sent, seconds waited and pauses so far."""
+        return {
+            "rate": self.rate,
+            "requests": self.requests,
+            "waited": round(self.waited, 3),
+            "pauses": self.pauses,
+        }
+
+
+_registry: dict[tuple[str, float | None], Throttle] = {}
+_registry_lock = threading.Lock()
+
+
+def shared_throttle(account: str, rate: float | None) -> Throttle:
+    """Return the process-wide throttle for ``account`` (its host) at ``rate``."""
+    key = (account.lower(), rate)
+    with _registry_lock:
+        if key not in _registry:
+            _registry[key] = Throttle(rate)
+        return _registry[key]
