@@ -1,15 +1,15 @@
 """Each error kind raised as its exception, with a message naming the value."""
 
 import pytest
+from conftest import fast_retry
 
 import ac_notebook as acn
-from conftest import fast_retry
 
 
 def test_wrong_key_raises_authentication_error(server):
-    with acn.Session(server.url, "wrong-key", rate_limit=None) as ac:
-        with pytest.raises(acn.AuthenticationError) as info:
-            ac.customers.get(1)
+    ac = acn.Session(server.url, "wrong-key", rate_limit=None)
+    with ac, pytest.raises(acn.AuthenticationError) as info:
+        ac.customers.get(1)
     assert info.value.status == 403
     assert "API key was rejected" in str(info.value)
     assert "wrong-key" not in str(info.value)

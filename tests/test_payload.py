@@ -188,5 +188,7 @@ def test_timestamp_values_encode():
     from ac_notebook._properties import ORDERS
     from ac_notebook._types import encode
 
-    when = dt.datetime(2019, 1, 1, 10, 23, 22, tzinfo=dt.timezone(dt.timedelta(hours=-6)))
+    when = dt.datetime(
+        2019, 1, 1, 10, 23, 22, tzinfo=dt.timezone(dt.timedelta(hours=-6))
+    )
     assert encode(ORDERS["externalCreatedDate"], when) == "2019-01-01T10:23:22-06:00"

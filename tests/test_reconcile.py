@@ -1,9 +1,9 @@
 """A create whose response is lost leaves exactly one record."""
 
 import pytest
+from conftest import fast_retry
 
 import ac_notebook as acn
-from conftest import fast_retry
 
 NEW = {"email": "lost@example.com", "connectionid": 1, "externalid": "L-1"}
 

@@ -72,10 +72,10 @@ def test_repr_hides_key(server):
 
 
 def test_one_info_line_per_request_without_key(server, caplog):
-    with acn.Session(server.url, server.api_key, rate_limit=None) as ac:
-        with caplog.at_level(logging.DEBUG, logger="ac_notebook"):
-            ac.customers.get(1)
-            ac.customers.list(limit=2)
+    ac = acn.Session(server.url, server.api_key, rate_limit=None)
+    with ac, caplog.at_level(logging.DEBUG, logger="ac_notebook"):
+        ac.customers.get(1)
+        ac.customers.list(limit=2)
     calls = [r for r in caplog.records if r.name == "ac_notebook._client"]
     assert [r.levelname for r in calls] == ["INFO", "INFO"]
     assert calls[0].getMessage().startswith("GET /api/3/ecomCustomers/1 -> 200")
@@ -83,9 +83,9 @@ def test_one_info_line_per_request_without_key(server, caplog):
 
 
 def test_errors_never_contain_key(server):
-    with acn.Session(server.url, server.api_key, rate_limit=None) as ac:
-        with pytest.raises(acn.NotFoundError) as info:
-            ac.customers.get(999)
+    ac = acn.Session(server.url, server.api_key, rate_limit=None)
+    with ac, pytest.raises(acn.NotFoundError) as info:
+        ac.customers.get(999)
     text = str(info.value) + repr(info.value) + repr(info.value.body)
     assert server.api_key not in text
 
