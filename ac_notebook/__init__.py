@@ -6,6 +6,7 @@
 """
 
 import logging
+import typing
 
 from ._exceptions import (
     ActiveCampaignError,
@@ -22,6 +23,7 @@ from ._exceptions import (
     ValidationError,
 )
 from ._helpers import Connection, EcomCustomer, EcomOrder, HelperObject
+from ._login import login, login_form
 from ._properties import Property, PropertyTable, PropertyType
 from ._records import Record, RecordList
 from ._resources import Resource
@@ -37,6 +39,7 @@ __all__ = [
     "EcomCustomer",
     "EcomOrder",
     "FieldError",
+    "Form",
     "HelperObject",
     "NetworkError",
     "NotFoundError",
@@ -55,6 +58,26 @@ __all__ = [
     "ValidationError",
     "__version__",
     "connect",
+    "login",
+    "login_form",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+if typing.TYPE_CHECKING:
+    from ._forms import Form
+
+
+def __getattr__(name: str) -> typing.Any:
+    # Form imports ipywidgets, which is slow to import and not needed until a
+    # form is built, so it is imported on first use.
+    if name == "Form":
+        from ._forms import Form
+
+        globals()["Form"] = Form
+        return Form
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "Form"})

@@ -12,6 +12,7 @@ import json
 import logging
 import random
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +54,7 @@ class RetryPolicy:
             connection failures together.
         backoff: First backoff in seconds when the server gives no
             ``Retry-After``; it doubles on each retry, with jitter.
-        max_backoff: Longest single wait, in seconds.
+        max_backoff: Maximum single wait, in seconds.
     """
 
     max_retries: int = 5
@@ -131,6 +132,7 @@ class Client:
             }
         )
         self.calls = 0
+        self._calls_lock = threading.Lock()
 
     @staticmethod
     def _check_key(api_key: object) -> None:
@@ -143,6 +145,14 @@ class Client:
             raise ConfigurationError(
                 "the API key contains whitespace; copy it again from "
                 "Settings > Developer"
+            )
+        # HTTP sends header values as latin-1, so other characters would fail
+        # in the middle of a request, and control characters could end the
+        # header early.
+        if not all("!" <= ch <= "~" for ch in api_key.strip()):
+            raise ConfigurationError(
+                "the API key contains characters other than ASCII letters, "
+                "digits and punctuation; copy it again from Settings > Developer"
             )
 
     def close(self) -> None:
@@ -172,7 +182,9 @@ class Client:
             attempt += 1
             outcome = self._attempt(method, url, params, json_body)
             if isinstance(outcome, requests.Response) and outcome.ok:
-                return self._success(method, url, outcome, attempt)
+                decoded = self._success(method, url, outcome, attempt)
+                if decoded is not None:
+                    return decoded
             delay = self._retry_delay(method, outcome, attempt)
             if delay is None:
                 error = self._failure(method, url, outcome, attempt)
@@ -199,7 +211,8 @@ class Client:
         except requests.RequestException as exc:
             self._log_call(method, url, type(exc).__name__, started)
             return exc
-        self.calls += 1
+        with self._calls_lock:
+            self.calls += 1
         self._log_call(method, url, response.status_code, started)
         self._note_quota(response)
         return response
@@ -213,9 +226,10 @@ class Client:
     def _note_quota(self, response: requests.Response) -> None:
         if response.status_code == 429:
             return
-        remaining = response.headers.get("RateLimit-Remaining")
-        if remaining is not None and remaining.strip() == "0":
-            self.throttle.pause(self.throttle.interval)
+        remaining = _header_number(response, "RateLimit-Remaining")
+        if remaining is not None:
+            limit = _header_number(response, "RateLimit-Limit")
+            self.throttle.observe(int(remaining), limit)
 
     def _retry_delay(
         self,
@@ -230,6 +244,12 @@ class Client:
                 return self.retry.delay(attempt, None)
             return None
         status = outcome.status_code
+        if outcome.ok:
+            # A GET, PUT or DELETE whose 2xx body cannot be used is sent again,
+            # as after a 5xx.
+            if method in IDEMPOTENT_METHODS:
+                return self.retry.delay(attempt, None)
+            return None
         if status == 429:
             delay = self.retry.delay(attempt, _retry_after(outcome))
             self.throttle.pause(delay)
@@ -246,6 +266,8 @@ class Client:
             if isinstance(outcome, requests.Response)
             else type(outcome).__name__
         )
+        if isinstance(outcome, requests.Response) and outcome.ok:
+            what = f"{what} and a body that is not the API's JSON"
         logger.warning(
             "%s %s failed with %s; retry %d of %d in %.2f s",
             method,
@@ -258,17 +280,11 @@ class Client:
 
     def _success(
         self, method: str, url: str, response: requests.Response, attempt: int
-    ) -> Response:
+    ) -> Response | None:
+        """Return the decoded 2xx response, or ``None`` when its body is unusable."""
         data = _decode(response)
-        if data is _UNDECODABLE:
-            raise UnexpectedResponseError(
-                f"the server returned status {response.status_code} with a body "
-                f"that is not JSON: {_snippet(response)}",
-                method=method,
-                url=url,
-                status=response.status_code,
-                body=_snippet(response),
-            )
+        if data is _UNDECODABLE or _missing_body(method, response, data):
+            return None
         headers = dict(response.headers)
         return Response(response.status_code, data, headers, attempt)
 
@@ -281,10 +297,34 @@ class Client:
     ) -> ActiveCampaignError:
         if isinstance(outcome, requests.RequestException):
             return _network_error(method, url, outcome, attempt)
+        if outcome.ok:
+            return _body_error(method, url, outcome, attempt)
         return _status_error(method, url, outcome, attempt)
 
 
 _UNDECODABLE = object()
+
+
+def _missing_body(method: str, response: requests.Response, data: Any) -> bool:
+    """Tell whether a 2xx lacks its JSON; only DELETE and 204 may have no body."""
+    return data is None and method != "DELETE" and response.status_code != 204
+
+
+def _body_error(
+    method: str, url: str, response: requests.Response, attempt: int
+) -> UnexpectedResponseError:
+    status = response.status_code
+    empty = not response.content.strip()
+    problem = "an empty body" if empty else "a body that is not JSON"
+    suffix = f" after {attempt} attempts" if attempt > 1 else ""
+    detail = "" if empty else f": {_snippet(response)}"
+    return UnexpectedResponseError(
+        f"the server returned status {status} with {problem}{suffix}{detail}",
+        method=method,
+        url=url,
+        status=status,
+        body=None if empty else _snippet(response),
+    )
 
 
 def _decode(response: requests.Response) -> Any:
@@ -293,7 +333,8 @@ def _decode(response: requests.Response) -> Any:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: arrays or objects nested deeper than the parser goes.
         return _UNDECODABLE
 
 
@@ -307,6 +348,14 @@ def _snippet(response: requests.Response, limit: int = 200) -> str:
     if not text:
         return "(empty body)"
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _header_number(response: requests.Response, name: str) -> float | None:
+    """Read a header holding a non-negative number; ``None`` when absent or not one."""
+    value = response.headers.get(name, "").strip()
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
+        return None
+    return float(value)
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -326,7 +375,7 @@ def _retry_after(response: requests.Response) -> float | None:
 def _outcome_unknown(outcome: requests.Response | requests.RequestException) -> bool:
     """Tell whether a failed attempt may still have changed data on the server."""
     if isinstance(outcome, requests.Response):
-        return outcome.status_code >= 500
+        return outcome.status_code >= 500 or outcome.ok
     return not _not_sent(outcome)
 
 

@@ -157,7 +157,7 @@ class RateLimitError(ActiveCampaignError):
     """429 still returned after the retry budget was spent.
 
     Attributes:
-        retry_after: Seconds the server asked to wait, when it said.
+        retry_after: Seconds from the `Retry-After` header, when the response had one.
     """
 
     retry_after: float | None = None

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ._exceptions import FieldError, ValidationError
-from ._properties import PropertyTable
+from ._properties import PropertyTable, PropertyType
 from ._records import Record
 from ._types import InvalidValue, encode, is_missing
 
@@ -102,7 +102,9 @@ def build_payload(table: PropertyTable, values: Values, mode: Mode) -> dict[str,
         if error is not None:
             errors.append(error)
     if mode == "create":
-        errors.extend(_missing_required(table, payload))
+        # A field that already has an error gets no second "required" error.
+        missing = _missing_required(table, payload)
+        errors.extend([error for error in missing if not _has(errors, error)])
     if errors:
         raise _invalid(table, mode, errors)
     if not payload:
@@ -134,6 +136,10 @@ def _add_field(
             f"{name} is read-only and cannot be set; the server computes it. "
             "Remove it from the data",
         )
+    if carried and prop.type is PropertyType.OBJECTS and _id_list(value):
+        # A fetched order lists its products and discounts by id only, and
+        # ids cannot be sent back as products.
+        return None
     if _blank(value):
         return None
     try:
@@ -141,6 +147,12 @@ def _add_field(
     except InvalidValue as exc:
         return FieldError(name, "field_invalid", str(exc))
     return None
+
+
+def _id_list(value: Any) -> bool:
+    return isinstance(value, list | tuple) and not any(
+        isinstance(item, Mapping) for item in value
+    )
 
 
 def _blank(value: Any) -> bool:
@@ -164,13 +176,28 @@ def _unknown(table: PropertyTable, name: str) -> FieldError | None:
 def _missing_required(
     table: PropertyTable, payload: dict[str, Any]
 ) -> list[FieldError]:
-    return [
+    errors = [
         FieldError(
             name, "field_missing", f"{name} is required to create a {table.label}"
         )
         for name in table.required
-        if name not in payload or payload[name] == ""
+        if not _given(payload, name)
     ]
+    for rule in table.requirements:
+        applies = all(_given(payload, name) for name in rule.when) and not any(
+            _given(payload, name) for name in rule.unless
+        )
+        if applies and not _given(payload, rule.name):
+            errors.append(FieldError(rule.name, "field_missing", rule.message))
+    return errors
+
+
+def _has(errors: list[FieldError], error: FieldError) -> bool:
+    return any(known.field == error.field for known in errors)
+
+
+def _given(payload: dict[str, Any], name: str) -> bool:
+    return name in payload and payload[name] != ""
 
 
 def _invalid(

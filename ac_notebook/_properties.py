@@ -19,6 +19,7 @@ __all__ = [
     "Property",
     "PropertyTable",
     "PropertyType",
+    "Requirement",
 ]
 
 
@@ -56,6 +57,26 @@ class Property:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A property that a create needs only in some cases.
+
+    It applies when every property in ``when`` is given and none in
+    ``unless`` is.
+
+    Attributes:
+        name: The property that is then required.
+        unless: Properties any one of which makes ``name`` optional.
+        when: Properties that must all be given for the rule to apply.
+        message: Why the property is needed, shown when it is missing.
+    """
+
+    name: str
+    unless: tuple[str, ...] = ()
+    when: tuple[str, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class PropertyTable:
     """The properties of one API resource, in documented order.
 
@@ -70,6 +91,8 @@ class PropertyTable:
         orderings: Names accepted as ``orders[name]`` on list requests.
         match_keys: Field groups that identify one record, tried in order
             when a create must be reconciled or an upsert matched.
+        requirements: Properties a create needs only in some cases, such as
+            an order's ``externalid`` unless it is an abandoned cart.
         writable_resource: False for resources the API only lets you read.
     """
 
@@ -82,6 +105,7 @@ class PropertyTable:
     filters: tuple[str, ...] = ()
     orderings: tuple[str, ...] = ()
     match_keys: tuple[tuple[str, ...], ...] = ()
+    requirements: tuple[Requirement, ...] = ()
     writable_resource: bool = True
     _by_name: dict[str, Property] = field(
         init=False, repr=False, compare=False, default_factory=dict
@@ -380,6 +404,21 @@ ORDERS = PropertyTable(
         "external_created_date",
     ),
     match_keys=(("connectionid", "externalid"), ("connectionid", "externalcheckoutid")),
+    requirements=(
+        Requirement(
+            "externalid",
+            unless=("externalcheckoutid",),
+            message="an order needs externalid (its id in the store), or "
+            "externalcheckoutid and abandonedDate for an abandoned cart",
+        ),
+        Requirement(
+            "abandonedDate",
+            when=("externalcheckoutid",),
+            unless=("externalid",),
+            message="an abandoned cart (externalcheckoutid without externalid) "
+            "needs abandonedDate",
+        ),
+    ),
 )
 
 

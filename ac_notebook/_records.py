@@ -6,15 +6,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from ._properties import PropertyTable
+from ._repr import RichRepr, list_html, list_text, record_html, record_text
 from ._types import decode
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ._resources import Resource
+    from ._sorting import OrderBy
 
 __all__ = ["Record", "RecordList"]
 
 
-class Record(Mapping[str, Any]):
+class Record(Mapping[str, Any], RichRepr):
     """One resource instance as the API returned it.
 
     Item and attribute access return Python values decoded through the
@@ -39,7 +43,10 @@ class Record(Mapping[str, Any]):
         resource: Resource | None = None,
     ) -> None:
         object.__setattr__(self, "_table", table)
-        object.__setattr__(self, "_raw", dict(raw))
+        # Decoded JSON objects are not shared with anyone else, so they are kept
+        # without a copy; ``raw`` hands out copies.
+        owned = raw if type(raw) is dict else dict(raw)
+        object.__setattr__(self, "_raw", owned)
         object.__setattr__(self, "_resource", resource)
 
     @property
@@ -100,26 +107,54 @@ class Record(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"<Record {self._table.label} id={self._raw.get('id')}>"
 
-    def __str__(self) -> str:
-        return "\n".join(self._text_lines())
+    def to_frame(self) -> pd.DataFrame:
+        """Return this record as a one-row DataFrame, typed as a list's frame is."""
+        from ._frames import records_frame
 
-    def _text_lines(self) -> list[str]:
-        names = list(self._table.names) + [
-            name for name in self._raw if name not in self._table and name != "links"
-        ]
-        width = max(len(name) for name in names)
-        lines = [f"{self._table.label} {self._raw.get('id', '(new)')}"]
-        for name in names:
-            value = self._raw.get(name)
-            shown = "—" if value is None or value == "" else str(value)
-            lines.append(f"  {name:<{width}}  {_shorten(shown, 60)}")
-        return lines
+        return records_frame(self._table, [self._raw])
 
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(repr(self) if cycle else str(self))
+    def orders(
+        self,
+        *,
+        limit: int | None = None,
+        order_by: OrderBy = None,
+        progress: bool | None = None,
+    ) -> RecordList:
+        """List this customer's orders and abandoned carts.
+
+        Sends ``GET /ecomOrders?filters[customerid]=<id>``. The arguments are
+        those of ``Resource.list()``.
+
+        Raises:
+            TypeError: The record is not an ecomCustomer.
+
+        >>> customer = ac.customers.get(3)  # doctest: +SKIP
+        >>> customer.orders(order_by="-external_created_date")  # doctest: +SKIP
+        """
+        from ._relations import customer_orders
+
+        return customer_orders(self, limit=limit, order_by=order_by, progress=progress)
+
+    def products(
+        self, *, limit: int | None = None, progress: bool | None = None
+    ) -> RecordList:
+        """List this order's products (``GET /ecomOrders/<id>/orderProducts``).
+
+        Raises:
+            TypeError: The record is not an ecomOrder.
+        """
+        from ._relations import order_products
+
+        return order_products(self, limit=limit, progress=progress)
+
+    def _text_repr(self) -> str:
+        return record_text(self)
+
+    def _html_repr(self) -> str:
+        return record_html(self)
 
 
-class RecordList(Sequence[Record]):
+class RecordList(Sequence[Record], RichRepr):
     """Records from a list call, with the server's total and the filters used.
 
     Attributes:
@@ -175,57 +210,28 @@ class RecordList(Sequence[Record]):
         """Return the JSON objects as received, one per record."""
         return [record._raw for record in self._records]
 
+    def to_frame(self) -> pd.DataFrame:
+        """Return the records as a DataFrame typed from the property table.
+
+        The index is ``id`` (``Int64``). Ids, counts and cents are ``Int64``,
+        flags ``boolean``, times ``datetime64[ns, UTC]``, text ``string``,
+        and arrays of objects (order products) ``object`` columns of lists.
+        ``links`` is left out, and fields the table does not know are kept
+        as extra columns. An empty list gives the same columns and dtypes.
+
+        >>> ac.customers.list(limit=2).to_frame().dtypes["tstamp"]  # doctest: +SKIP
+        datetime64[ns, UTC]
+        """
+        from ._frames import records_frame
+
+        return records_frame(self.table, [record._raw for record in self._records])
+
     def __repr__(self) -> str:
         total = "?" if self.total is None else self.total
         return f"<RecordList {self.table.label} {len(self)} of {total}>"
 
-    def __str__(self) -> str:
-        return "\n".join(_text_table(self))
+    def _text_repr(self) -> str:
+        return list_text(self)
 
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(repr(self) if cycle else str(self))
-
-
-_TEXT_ROWS = 10
-
-
-def _shorten(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _text_table(rows: RecordList) -> list[str]:
-    header = [repr(rows)]
-    if rows.filters:
-        header.append(
-            "filters: " + ", ".join(f"{k}={v!r}" for k, v in rows.filters.items())
-        )
-    columns = [name for name in rows.table.names if name != "links"][:6]
-    shown = _rows_to_show(len(rows))
-    cells = [[_shorten(_cell(rows[i], name), 28) for name in columns] for i in shown]
-    widths = [
-        max([len(name), *(len(row[j]) for row in cells)])
-        for j, name in enumerate(columns)
-    ]
-    lines = [*header, _joined(columns, widths)]
-    for position, row in zip(shown, cells, strict=True):
-        if position == shown[-1] and len(rows) > _TEXT_ROWS and len(shown) > 1:
-            lines.append(f"… {len(rows) - len(shown)} more rows")
-        lines.append(_joined(row, widths))
-    return lines
-
-
-def _joined(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-
-def _rows_to_show(count: int) -> list[int]:
-    if count <= _TEXT_ROWS:
-        return list(range(count))
-    head = list(range(_TEXT_ROWS - 1))
-    return [*head, count - 1]
-
-
-def _cell(record: Record, name: str) -> str:
-    value = record._raw.get(name)
-    return "—" if value is None or value == "" else str(value)
+    def _html_repr(self) -> str:
+        return list_html(self)

@@ -10,7 +10,7 @@ import builtins
 import logging
 import numbers
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._client import Client
 from ._exceptions import (
@@ -26,9 +26,18 @@ from ._exceptions import (
 from ._helpers import HelperObject
 from ._pagination import MAX_PAGE_SIZE, Page, fetch_pages, matches_filters, parse_total
 from ._payload import build_payload, collect_values
+from ._pool import pool_size
+from ._progress import PageProgress
 from ._properties import PropertyTable
 from ._records import Record, RecordList
+from ._repr import RichRepr, resource_html, resource_text
+from ._sorting import OrderBy, sort_params
 from ._types import InvalidValue, encode
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._forms import Form
 
 __all__ = ["Resource"]
 
@@ -39,8 +48,11 @@ RawPage = tuple[list[dict[str, Any]], int | None]
 #: Times a create whose outcome is unknown is looked up and sent again.
 CREATE_ATTEMPTS = 3
 
+#: Tries per page of a list, each after the client's own retries.
+PAGE_ATTEMPTS = 3
 
-class Resource:
+
+class Resource(RichRepr):
     """CRUD calls for one API resource, such as ``ac.customers``.
 
     Args:
@@ -61,6 +73,12 @@ class Resource:
 
     def __repr__(self) -> str:
         return f"<Resource {self.table.path}>"
+
+    def _text_repr(self) -> str:
+        return resource_text(self)
+
+    def _html_repr(self) -> str:
+        return resource_html(self)
 
     # -- single records ------------------------------------------------------
 
@@ -86,7 +104,7 @@ class Resource:
         Raises:
             ValidationError: The data is invalid (locally or per the server).
             DuplicateError: A record with the same identifying fields exists;
-                ``existing_id`` holds its id when the lookup found it.
+                ``existing_id`` is its id when the lookup found it.
 
         >>> ac.customers.create(email="a@example.com", connectionid=1,
         ...                     externalid="C-1")  # doctest: +SKIP
@@ -128,26 +146,172 @@ class Resource:
                 "DELETE %s: gone after a retry, so the first attempt worked", path
             )
 
+    # -- forms ---------------------------------------------------------------
+
+    def create_form(self, **initial: Any) -> Form:
+        """Return an ipywidgets form that creates a record of this resource.
+
+        Keyword arguments prefill the form by property name.
+
+        Raises:
+            ActiveCampaignError: The resource is read-only in the API.
+            ValidationError: An initial value names an unknown or read-only
+                property, or has the wrong type.
+
+        >>> ac.customers.create_form(connectionid=1)  # doctest: +SKIP
+        """
+        from ._forms import Form
+
+        return Form(self, initial=initial)
+
+    def update_form(self, id: int | str) -> Form:
+        """Fetch record ``id`` and return an ipywidgets form that edits it.
+
+        Raises:
+            ActiveCampaignError: The resource is read-only in the API.
+            NotFoundError: No record has that id.
+        """
+        from ._forms import Form, require_forms
+
+        require_forms(self.table)
+        return Form(self, self.get(id))
+
+    # -- bulk writes ---------------------------------------------------------
+
+    def create_many(
+        self,
+        rows: Any,
+        *,
+        stop_on_error: bool = False,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """Create one record per row of a DataFrame or list, a few at a time.
+
+        Rows are validated first and sent by a small thread pool under the
+        shared throttle. A failed row does not stop the others unless
+        ``stop_on_error`` is set: then rows not yet sent are ``skipped``
+        (rows already in flight finish), and a row that fails validation
+        stops the run before anything is sent. ``progress`` shows a bar
+        when ``True``, none when ``False``, and one for more than one row
+        when ``None``.
+
+        Returns:
+            A report frame indexed by input position (``row``) with
+            ``status`` (created, failed or skipped), ``id`` (Int64),
+            ``error`` (string), then the input's fields; a field named
+            ``status``, ``id`` or ``error`` is renamed ``input_<name>``.
+
+        >>> report = ac.customers.create_many(frame)  # doctest: +SKIP
+        >>> report.status.value_counts()  # doctest: +SKIP
+        """
+        from ._bulk import create_many
+
+        self._check_writable("create_many")
+        return create_many(self, rows, stop_on_error=stop_on_error, progress=progress)
+
+    def update_many(
+        self,
+        rows: Any,
+        *,
+        stop_on_error: bool = False,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """Update one record per row, found by its ``id``; return the report.
+
+        The id comes from an ``id`` field or column, or from a DataFrame
+        index named ``id`` as ``to_frame()`` makes it. Each row sends its
+        writable fields; read-only columns and missing values are left out.
+        Status is updated, failed or skipped; see ``create_many``.
+        """
+        from ._bulk import update_many
+
+        self._check_writable("update_many")
+        return update_many(self, rows, stop_on_error=stop_on_error, progress=progress)
+
+    def upsert_many(
+        self,
+        rows: Any,
+        *,
+        stop_on_error: bool = False,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """Create or update one record per row; return the report.
+
+        Each row is matched as ``upsert`` does. Status is created, updated,
+        unchanged, failed or skipped; see ``create_many``. Running the same
+        input twice creates nothing the second time.
+        """
+        from ._bulk import upsert_many
+
+        self._check_writable("upsert_many")
+        return upsert_many(self, rows, stop_on_error=stop_on_error, progress=progress)
+
+    def upsert(self, data: Any = None, /, **fields: Any) -> Record:
+        """Create the record, or update the one with the same identifying fields.
+
+        The record is looked up by each group of identifying fields in turn
+        (for customers connectionid plus externalid, then connectionid plus
+        email). With no match it is created. With a match, only the given
+        writable fields that differ from the stored ones are sent, and
+        nothing is sent when none differs.
+
+        Raises:
+            ValidationError: The data is invalid, or matches no record and
+                lacks a field that a create requires.
+        """
+        from ._bulk import upsert
+
+        self._check_writable("upsert")
+        return upsert(self, data, **fields)[1]
+
     # -- lists ---------------------------------------------------------------
 
-    def list(self, *, limit: int | None = None, **filters: Any) -> RecordList:
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        progress: bool | None = None,
+        order_by: OrderBy = None,
+        **filters: Any,
+    ) -> RecordList:
         """Fetch every record that matches ``filters``, page by page.
 
+        Once the first page reports the total, the other pages are fetched
+        by a few threads at once under the shared throttle, and kept in
+        offset order. A page that fails is fetched again from its offset.
+
         Args:
-            limit: Most records to return; ``None`` returns all matches.
+            limit: Maximum number of records to return; ``None`` returns all matches.
+            progress: ``True`` shows a progress bar of records fetched,
+                ``False`` hides it, and ``None`` shows it only when the first
+                page reports that more pages follow.
+            order_by: Sort order sent as ``orders[field]=ASC|DESC``: a field
+                (``"email"``), a field with a leading ``-`` for descending
+                (``"-external_created_date"``), a list of them, or a dict of
+                fields to ``"ASC"``/``"DESC"``. Only ``table.orderings`` fields
+                are sortable (for ecomOrders; the API documents none for the
+                other resources).
             **filters: The API's filters for this resource (for customers
                 ``email``, ``externalid``, ``connectionid``).
 
         Returns:
             A ``RecordList`` whose ``total`` is the server's count of matches.
+
+        Raises:
+            ActiveCampaignError: A page still failed after its retries. The
+                error's ``partial`` holds the records of the pages before it.
         """
         wire = self._wire_filters(filters)
+        sort = sort_params(self.table, order_by)
+        bar = PageProgress(self.table.path, progress, limit=limit)
         records: builtins.list[Record] = []
         total: int | None = None
         try:
-            for page in self._pages(wire, limit):
-                total = page.total
-                records.extend(Record(self.table, item, self) for item in page.items)
+            with bar:
+                for page in self._pages(wire, limit, sort, concurrent=True):
+                    total = page.total
+                    records.extend(Record(self.table, i, self) for i in page.items)
+                    bar.update(page)
         except ActiveCampaignError as exc:
             exc.partial = RecordList(self.table, records, total=total, filters=filters)
             raise
@@ -155,25 +319,64 @@ class Resource:
             self.table, records, total=total, filters=filters, resource=self
         )
 
-    def iter(self, *, limit: int | None = None, **filters: Any) -> Iterator[Record]:
-        """Yield matching records, fetching one page at a time as they are used."""
+    def frame(
+        self,
+        *,
+        limit: int | None = None,
+        progress: bool | None = None,
+        **filters: Any,
+    ) -> pd.DataFrame:
+        """Fetch the matching records as a typed DataFrame indexed by ``id``.
+
+        A shortcut for ``list(...).to_frame()``; the arguments are those of
+        ``list()``.
+
+        >>> ac.customers.frame(connectionid=1).dtypes["totalRevenue"]  # doctest: +SKIP
+        Int64Dtype()
+        """
+        rows = self.list(limit=limit, progress=progress, **filters)
+        return rows.to_frame()
+
+    def iter(
+        self, *, limit: int | None = None, order_by: OrderBy = None, **filters: Any
+    ) -> Iterator[Record]:
+        """Yield matching records, fetching one page at a time as they are used.
+
+        Pages are fetched sequentially, each only when the records of the one
+        before it have been used, so breaking off early sends no more calls.
+        The arguments are those of ``list()``.
+        """
         wire = self._wire_filters(filters)
-        for page in self._pages(wire, limit):
+        sort = sort_params(self.table, order_by)
+        for page in self._pages(wire, limit, sort):
             for item in page.items:
                 yield Record(self.table, item, self)
 
     def pages(
-        self, *, limit: int | None = None, **filters: Any
+        self, *, limit: int | None = None, order_by: OrderBy = None, **filters: Any
     ) -> Iterator[RecordList]:
         """Yield one ``RecordList`` per page of up to 100 matching records."""
         wire = self._wire_filters(filters)
-        for page in self._pages(wire, limit):
+        sort = sort_params(self.table, order_by)
+        for page in self._pages(wire, limit, sort):
             records = [Record(self.table, item, self) for item in page.items]
             yield RecordList(
                 self.table, records, total=page.total, filters=filters, resource=self
             )
 
-    def _pages(self, wire: dict[str, str], limit: int | None) -> Iterator[Page]:
+    @property
+    def list_path(self) -> str:
+        """URL path (below ``/api/3``) that list calls fetch pages from."""
+        return self.table.path
+
+    def _pages(
+        self,
+        wire: dict[str, str],
+        limit: int | None,
+        sort: Mapping[str, str],
+        *,
+        concurrent: bool = False,
+    ) -> Iterator[Page]:
         if limit is not None and (not isinstance(limit, int) or limit < 0):
             raise ValidationError(
                 f"limit must be a whole number >= 0 or None, got {limit!r}"
@@ -182,19 +385,33 @@ class Resource:
             return iter(())
 
         def fetch(offset: int, count: int) -> RawPage:
-            return self._fetch_page(wire, offset, count)
+            return self._fetch_page(wire, sort, offset, count)
 
-        return fetch_pages(fetch, filters=wire, limit=limit, page_size=MAX_PAGE_SIZE)
+        return fetch_pages(
+            fetch,
+            filters=wire,
+            limit=limit,
+            page_size=MAX_PAGE_SIZE,
+            workers=pool_size(self._client.throttle.rate) if concurrent else 1,
+            attempts=PAGE_ATTEMPTS,
+            backoff=self._page_backoff,
+        )
 
-    def _fetch_page(self, wire: dict[str, str], offset: int, count: int) -> RawPage:
+    def _page_backoff(self, attempt: int) -> float:
+        return self._client.retry.delay(attempt, None)
+
+    def _fetch_page(
+        self, wire: dict[str, str], sort: Mapping[str, str], offset: int, count: int
+    ) -> RawPage:
         params: dict[str, Any] = {"limit": count, "offset": offset}
         params.update({f"filters[{name}]": value for name, value in wire.items()})
-        response = self._client.request("GET", self.table.path, params=params)
+        params.update(sort)
+        response = self._client.request("GET", self.list_path, params=params)
         data = response.data
         if not isinstance(data, dict) or not isinstance(
             data.get(self.table.plural), list
         ):
-            raise self._shape_error("GET", self.table.path, data, self.table.plural)
+            raise self._shape_error("GET", self.list_path, data, self.table.plural)
         return data[self.table.plural], parse_total(data.get("meta"))
 
     def _wire_filters(self, filters: Mapping[str, Any]) -> dict[str, str]:
@@ -240,35 +457,47 @@ class Resource:
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 response = self._client.request("POST", self.table.path, json_body=body)
+                return self._record(response.data, "POST", self.table.path)
             except DuplicateError as exc:
                 raise self._explain_duplicate(exc, payload) from None
-            except (NetworkError, ServerError) as exc:
-                if isinstance(exc, NetworkError) and not exc.outcome_unknown:
+            except (NetworkError, ServerError, UnexpectedResponseError) as exc:
+                if not _create_outcome_unknown(exc):
                     raise
                 found = self._reconcile(payload, exc)
                 if found is not None:
                     return found
                 if attempt == CREATE_ATTEMPTS:
                     raise
-                continue
-            return self._record(response.data, "POST", self.table.path)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def find_existing(self, payload: Mapping[str, Any]) -> Record | None:
+    def find_existing(
+        self, payload: Mapping[str, Any], *, strict: bool = False
+    ) -> Record | None:
         """Return the record matching ``payload``'s identifying fields, if one exists.
 
         Tries each group of ``table.match_keys`` whose fields are all present.
+        With ``strict``, a record must also match every other identifying
+        field the payload has: guests share the external id ``"0"``, so a
+        lookup by connection and external id alone could find another guest.
         """
+        identity = self._identity(payload)
         for keys in self.table.match_keys:
-            if not all(payload.get(key) not in (None, "") for key in keys):
+            if not all(key in identity for key in keys):
                 continue
-            wire = {key: str(payload[key]) for key in keys if key in self.table.filters}
-            if len(wire) != len(keys):
-                continue
+            wire = {key: identity[key] for key in keys}
+            wanted = identity if strict else wire
             for record in self.iter(limit=None, **wire):
-                if matches_filters(record._raw, wire):
+                if matches_filters(record._raw, wanted):
                     return record
         return None
+
+    def _identity(self, payload: Mapping[str, Any]) -> dict[str, str]:
+        names = {key for keys in self.table.match_keys for key in keys}
+        return {
+            name: str(payload[name])
+            for name in sorted(names)
+            if name in self.table.filters and payload.get(name) not in (None, "")
+        }
 
     def _reconcile(
         self, payload: dict[str, Any], exc: ActiveCampaignError
@@ -279,7 +508,7 @@ class Resource:
             self.table.label,
             type(exc).__name__,
         )
-        found = self.find_existing(payload)
+        found = self.find_existing(payload, strict=True)
         if found is not None:
             logger.info(
                 "found the %s as id %s; not sending again", self.table.label, found.id
@@ -301,7 +530,7 @@ class Resource:
             else ""
         )
         error = DuplicateError(
-            exc.message + "." + hint,
+            exc.message.rstrip(".") + "." + hint,
             exc.errors,
             method=exc.method,
             url=exc.url,
@@ -363,6 +592,19 @@ def _check_id(id: Any, label: str) -> int:
             [FieldError("id", "field_invalid", f"invalid id {id!r}")],
         )
     return number
+
+
+def _create_outcome_unknown(exc: ActiveCampaignError) -> bool:
+    """Tell whether a failed create may still have stored the record.
+
+    A 5xx, a connection lost after sending, and a 2xx whose body cannot be
+    read (empty, cut short, not JSON) all leave the outcome unknown.
+    """
+    if isinstance(exc, NetworkError):
+        return exc.outcome_unknown
+    if isinstance(exc, UnexpectedResponseError):
+        return exc.status is None or 200 <= exc.status < 300
+    return isinstance(exc, ServerError)
 
 
 def _retried(exc: ActiveCampaignError) -> bool:

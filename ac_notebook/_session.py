@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +15,7 @@ from ._client import Client, RetryPolicy
 from ._exceptions import ConfigurationError
 from ._helpers import Connection, EcomCustomer, EcomOrder
 from ._properties import CONNECTIONS, CUSTOMERS, ORDER_PRODUCTS, ORDERS
+from ._repr import RichRepr, session_html, session_text
 from ._resources import Resource
 from ._urls import is_loopback
 
@@ -27,12 +29,17 @@ logger = logging.getLogger(__name__)
 URL_VARIABLE = "ACTIVECAMPAIGN_URL"
 KEY_VARIABLE = "ACTIVECAMPAIGN_API_KEY"
 
+# Account URLs always contain a dot (ACCOUNT.api-us1.com), and API keys are
+# long runs of letters, digits, "-" and "_" (hex on real accounts), so a
+# "URL" of that shape is a key passed in the wrong place.
+_KEY_SHAPED = re.compile(r"[A-Za-z0-9_-]{20,}")
+
 
 class SandboxWarning(UserWarning):
     """``connect()`` found no account settings and started the sandbox instead."""
 
 
-class Session:
+class Session(RichRepr):
     """A connection to one ActiveCampaign account (or the sandbox).
 
     Args:
@@ -63,6 +70,9 @@ class Session:
         rate_limit: float | None = 5.0,
         max_retries: int = 5,
     ) -> None:
+        # NOTE: Messages are redacted, but tracebacks that print frame locals
+        # (IPython's %xmode Verbose) still show api_key when this raises.
+        _check_argument_order(url, api_key)
         try:
             self._client = Client(
                 url,
@@ -139,6 +149,22 @@ class Session:
         session._sandbox = server
         return session
 
+    @classmethod
+    def prompt(cls, url: str | None = None, **options: Any) -> Session:
+        """Ask for the API key without echoing it and connect; see ``login()``.
+
+        The URL comes from ``url``, else ``ACTIVECAMPAIGN_URL`` (environment
+        or ``.env``), else a prompt. The key is read with ``getpass`` and
+        checked with one request.
+
+        Raises:
+            ConfigurationError: The frontend cannot prompt for input; use
+                ``acn.login_form()`` there.
+        """
+        from ._login import login
+
+        return login(url, **options)
+
     @property
     def host(self) -> str:
         """The account's host (and port), such as ``ACCOUNT.api-us1.com``."""
@@ -185,14 +211,33 @@ class Session:
         kind = "sandbox" if self.is_sandbox else "live"
         return f"<Session {kind} host={self.host!r}>"
 
+    def _text_repr(self) -> str:
+        return session_text(self)
 
-def connect(*, dataset: str = "demo", **options: Any) -> Session:
+    def _html_repr(self) -> str:
+        return session_html(self)
+
+
+def connect(
+    *,
+    dataset: str = "demo",
+    sandbox_options: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> Session:
     """Connect to the account in the environment, or else to a new sandbox.
 
     Uses ``Session.from_env()`` when ``ACTIVECAMPAIGN_URL`` and
     ``ACTIVECAMPAIGN_API_KEY`` are set (in the environment or a ``.env``
     file). Otherwise it starts ``Session.sandbox(dataset)`` and issues a
     ``SandboxWarning`` saying so.
+
+    Args:
+        dataset: The sandbox's dataset when no account is configured.
+        sandbox_options: Keyword arguments for ``Session.sandbox()`` only,
+            such as ``{"rate_limit": None, "db": path}``. A Session on an
+            account does not get them.
+        **options: Keyword arguments for either kind of Session
+            (``timeout``, ``max_retries``).
     """
     settings = _settings(".env")
     if settings.get(URL_VARIABLE) and settings.get(KEY_VARIABLE):
@@ -203,7 +248,7 @@ def connect(*, dataset: str = "demo", **options: Any) -> Session:
         SandboxWarning,
         stacklevel=2,
     )
-    return Session.sandbox(dataset, **options)
+    return Session.sandbox(dataset, **{**options, **(sandbox_options or {})})
 
 
 def _settings(env_file: str | Path | None) -> Mapping[str, str]:
@@ -225,6 +270,20 @@ def _read_env_file(path: Path) -> dict[str, str]:
 
     values = dotenv_values(path)
     return {k: v for k, v in values.items() if k in (URL_VARIABLE, KEY_VARIABLE) and v}
+
+
+def _check_argument_order(url: object, api_key: object) -> None:
+    """Reject a key given as the URL before it reaches a message or a DNS query."""
+    if isinstance(url, str) and _KEY_SHAPED.fullmatch(url.strip()):
+        raise ConfigurationError(
+            "the account URL looks like an API key; pass the URL first and the "
+            "key second, as in Session('https://ACCOUNT.api-us1.com', api_key)"
+        )
+    if isinstance(api_key, str) and ("://" in api_key or "." in api_key):
+        raise ConfigurationError(
+            "the API key looks like a URL; pass the URL first and the key "
+            "second, as in Session('https://ACCOUNT.api-us1.com', api_key)"
+        )
 
 
 def _redacted(exc: ConfigurationError, api_key: object) -> ConfigurationError:

@@ -22,8 +22,8 @@ class Throttle:
 
     Each caller reserves the next free slot under a lock and then sleeps
     until it, so concurrent threads get evenly spaced slots in arrival order.
-    A 429's ``Retry-After`` or a ``RateLimit-Remaining`` of 0 pushes every
-    later slot back.
+    A 429's ``Retry-After`` or a ``RateLimit-Remaining`` of 0 (see
+    ``observe``) pushes every later slot back.
 
     Args:
         rate: Requests per second; ``None`` turns throttling off.
@@ -48,6 +48,7 @@ class Throttle:
         self.waited = 0.0
         self.requests = 0
         self.pauses = 0
+        self.observed_empty = 0
 
     @property
     def interval(self) -> float:
@@ -63,7 +64,8 @@ class Throttle:
         delay = slot - now
         if delay > 0:
             self._sleep(delay)
-            self.waited += delay
+            with self._lock:
+                self.waited += delay
         return delay
 
     def pause(self, seconds: float) -> None:
@@ -75,13 +77,33 @@ class Throttle:
                 self.pauses += 1
         logger.debug("throttle paused for %.2f s", seconds)
 
+    def observe(self, remaining: int, limit: float | None = None) -> None:
+        """Adjust to the quota the server reported in its ``RateLimit-*`` headers.
+
+        ``remaining`` is ``RateLimit-Remaining``: the requests the server still
+        accepts at once. At 0 the server's bucket is empty, so every caller is
+        held back until it gains a token: one interval at this throttle's
+        rate, or ``1 / limit`` seconds when the server's ``RateLimit-Limit`` is
+        lower. Other clients of the same account use up the quota too, which
+        the spacing alone cannot see. A throttle that is off (rate ``None``)
+        ignores the headers.
+        """
+        if self.rate is None or remaining > 0:
+            return
+        wait = self.interval
+        if limit is not None and limit > 0:
+            wait = max(wait, 1.0 / limit)
+        self.observed_empty += 1
+        self.pause(wait)
+
     def state(self) -> dict[str, float | int | None]:
-        """Return the rate, requests sent, seconds waited and pauses so far."""
+        """Return the rate, requests sent, seconds waited, pauses and empty quotas."""
         return {
             "rate": self.rate,
             "requests": self.requests,
             "waited": round(self.waited, 3),
             "pauses": self.pauses,
+            "observed_empty": self.observed_empty,
         }
 
 

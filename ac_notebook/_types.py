@@ -77,11 +77,20 @@ def _encode_cents(value: Any, prop: Property) -> str:
 
 
 def _encode_flag(value: Any, prop: Property) -> str:
+    if _numpy_bool(value):
+        value = bool(value)
     if isinstance(value, bool | numbers.Integral) and int(value) in (0, 1):
         return str(int(value))
     if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
         return "1" if value.strip().lower() in _TRUE else "0"
     raise InvalidValue(f'{prop.name} must be True/False or "1"/"0", got {value!r}')
+
+
+def _numpy_bool(value: Any) -> bool:
+    # A boolean cell of a DataFrame row is numpy.bool_ (named "bool" since
+    # numpy 2), which is neither a Python bool nor numbers.Integral.
+    kind = type(value)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool", "bool_")
 
 
 def _encode_string(value: Any, prop: Property) -> str:

@@ -53,3 +53,13 @@ def test_delete_retried_after_drop_is_success(ac, server):
     ac.customers.delete(created.id)
     with pytest.raises(acn.NotFoundError):
         ac.customers.get(created.id)
+
+
+def test_guest_reconcile_ignores_other_guest(ac, server):
+    ac.customers.create(email="guest1@example.com", connectionid=1, externalid="0")
+    server.faults.add("drop_before", method="POST", route="ecomCustomers", count=1)
+    created = ac.customers.create(
+        email="guest2@example.com", connectionid=1, externalid="0"
+    )
+    assert created.email == "guest2@example.com"
+    assert len(ac.customers.list(email="guest2@example.com")) == 1

@@ -213,7 +213,8 @@ def test_registered_dataset_loads():
 
 
 def test_unknown_dataset_raises():
-    with pytest.raises(ValueError, match="unknown dataset 'nope'; choose one of: demo"):
+    expected = "unknown dataset 'nope'; choose one of: cdnow, demo, empty"
+    with pytest.raises(ValueError, match=expected):
         SandboxServer(dataset="nope").start()
 
 

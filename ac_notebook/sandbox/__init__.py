@@ -8,7 +8,13 @@ foreground. Only the standard library is imported.
 
 from __future__ import annotations
 
-from ._datasets import DATASETS, DatasetLoader, load_dataset, register_dataset
+from ._datasets import (
+    DATASETS,
+    DatasetLoader,
+    dataset_cache_path,
+    load_dataset,
+    register_dataset,
+)
 from ._faults import FAULT_KINDS, Fault, FaultSet
 from ._received import ReceivedRequest, RequestLog
 from ._server import SandboxServer
@@ -25,6 +31,7 @@ __all__ = [
     "RequestLog",
     "SandboxServer",
     "Store",
+    "dataset_cache_path",
     "load_dataset",
     "register_dataset",
 ]

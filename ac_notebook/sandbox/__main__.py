@@ -7,15 +7,26 @@ until Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
 import threading
 from collections.abc import Sequence
 from types import FrameType
+from typing import Any
 
 from ._datasets import DATASETS
+from ._faults import FAULT_KINDS, Fault
 from ._server import SandboxServer
+
+# Value types of the ``name=value`` settings of ``--fault``; others are text.
+_FAULT_NUMBERS: dict[str, type] = {
+    "count": int,
+    "status": int,
+    "share": float,
+    "seconds": float,
+}
 
 
 def _rate_limit(text: str) -> float | None:
@@ -40,6 +51,56 @@ def _non_negative(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected a value of at least 0, not {text}")
     return value
+
+
+def _fault(text: str) -> dict[str, Any]:
+    """Parse a ``--fault`` value: a JSON object, or ``KIND,name=value,...``."""
+    is_json = text.lstrip().startswith("{")
+    spec = _fault_json(text) if is_json else _fault_settings(text)
+    try:
+        Fault(**spec)
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"invalid fault {text!r}: {exc}") from None
+    return spec
+
+
+def _fault_json(text: str) -> dict[str, Any]:
+    try:
+        spec = json.loads(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"invalid fault JSON {text!r}: {exc}"
+        ) from None
+    if not isinstance(spec, dict):
+        raise argparse.ArgumentTypeError(f"a fault must be a JSON object, not {text!r}")
+    return spec
+
+
+def _fault_settings(text: str) -> dict[str, Any]:
+    kind, *settings = [part.strip() for part in text.split(",")]
+    spec: dict[str, Any] = {"kind": kind}
+    for setting in settings:
+        name, sep, value = setting.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(
+                f"expected name=value in fault {text!r}, not {setting!r}"
+            )
+        _put_setting(spec, name.strip(), value.strip(), text)
+    return spec
+
+
+def _put_setting(spec: dict[str, Any], name: str, value: str, text: str) -> None:
+    group, dot, key = name.partition(".")
+    if dot and group in ("header", "query"):
+        spec.setdefault("headers" if group == "header" else "query", {})[key] = value
+        return
+    convert = _FAULT_NUMBERS.get(name, str)
+    try:
+        spec[name] = convert(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"fault setting {name} must be a number in {text!r}, not {value!r}"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +183,21 @@ def _add_behaviour_arguments(parser: argparse.ArgumentParser) -> None:
         help="largest request body in bytes; larger get 413 (default: %(default)s)",
     )
     parser.add_argument(
+        "--fault",
+        metavar="SPEC",
+        type=_fault,
+        action="append",
+        default=[],
+        help=(
+            "inject a fault, repeatable: KIND,name=value,... such as "
+            "'status,status=503,share=0.2' or "
+            "'status,status=429,count=20,header.Retry-After=5', or the same as a "
+            "JSON object. Kinds: " + ", ".join(FAULT_KINDS) + ". Settings: "
+            "method, route, count, share, status, body, seconds, "
+            "header.NAME, query.NAME"
+        ),
+    )
+    parser.add_argument(
         "--verbose",
         action="store_true",
         help="log every request to standard error",
@@ -146,6 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         retry_after=args.retry_after,
         max_body=args.max_body,
     )
+    for spec in args.fault:
+        server.faults.add(**spec)
     server.start()
 
     print(f"ActiveCampaign sandbox at {server.url}", flush=True)
@@ -153,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"Connect: ac_notebook.Session({server.url!r}, {server.api_key!r})", flush=True
     )
+    for fault in server.faults:
+        print(f"Fault: {json.dumps(fault.to_dict())}", flush=True)
     print("Press Ctrl-C to stop.", flush=True)
 
     _wait_for_interrupt()

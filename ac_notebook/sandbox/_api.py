@@ -393,13 +393,15 @@ def _direction(parameter: str, value: str) -> str:
 
 
 def _whole_number(parameter: str, value: str, *, minimum: int) -> int:
+    """Parse an ASCII whole number; values past SQLite's integer range are capped."""
     text = value.strip()
-    number = int(text) if text.lstrip("-").isdigit() else None
+    digits = text.removeprefix("-")
+    number = int(text) if digits.isascii() and digits.isdigit() else None
     if number is None or number < minimum:
         raise _parameter_error(
             parameter, f"must be a whole number of at least {minimum}, not {value!r}"
         )
-    return number
+    return min(number, _MAX_ID)
 
 
 def _parameter_error(parameter: str, reason: str) -> ApiError:

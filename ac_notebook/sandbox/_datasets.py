@@ -2,19 +2,33 @@
 
 A loader fills an empty store. ``empty`` adds nothing. ``demo`` adds two
 connections and a dozen customers with the API's edge cases. Its orders span
-several product categories, so the aggregates are not trivial.
+several product categories, so the aggregates are not trivial. ``cdnow``
+adds the real purchases of the CDNOW music store (see ``_cdnow``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from ._cdnow import load_cdnow
 from ._orders import Orders
 from ._resources import Connections, Customers
 from ._store import Store
 
-__all__ = ["DATASETS", "DatasetLoader", "load_dataset", "register_dataset"]
+__all__ = [
+    "CACHE_VARIABLE",
+    "DATASETS",
+    "DatasetLoader",
+    "dataset_cache_path",
+    "load_dataset",
+    "register_dataset",
+]
+
+#: Environment variable naming the folder of cached dataset stores.
+CACHE_VARIABLE = "AC_NOTEBOOK_CACHE"
 
 DatasetLoader = Callable[[Store], None]
 
@@ -46,9 +60,36 @@ def load_dataset(name: str, store: Store) -> None:
     loader(store)
 
 
+def dataset_cache_path(name: str) -> Path:
+    """Return the SQLite file for keeping a dataset's store between runs.
+
+    The folder is ``$AC_NOTEBOOK_CACHE`` when set, else
+    ``$XDG_CACHE_HOME/ac_notebook``, else ``~/.cache/ac_notebook``, and it is
+    created when missing. A ``SandboxServer`` given the returned path as
+    ``db`` fills the file on its first start and reuses it on later starts,
+    with any changes made through the sandbox since. Delete the file to load
+    the dataset afresh.
+
+    Raises:
+        ValueError: No dataset has that name.
+    """
+    if name not in DATASETS:
+        known = ", ".join(sorted(DATASETS))
+        raise ValueError(f"unknown dataset {name!r}; choose one of: {known}")
+    folder = os.environ.get(CACHE_VARIABLE)
+    if not folder:
+        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = os.path.join(xdg, "ac_notebook")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Path(folder) / f"{name}.sqlite3"
+
+
 @register_dataset("empty")
 def load_empty(store: Store) -> None:
     """Add nothing."""
+
+
+register_dataset("cdnow")(load_cdnow)
 
 
 _DEMO_CONNECTIONS = [

@@ -63,6 +63,9 @@ class Fault:
             as is, anything else as JSON.
         headers: Extra response headers, which override the defaults.
         seconds: Wait of ``"stall_after"`` faults, in seconds.
+        query: Query parameters that a request must carry, such as
+            ``{"offset": "100"}`` to fail only the second page of a list;
+            ``None`` matches any query.
         applied: Number of requests the fault has failed so far.
     """
 
@@ -73,16 +76,27 @@ class Fault:
     share: float | None = None
     status: int | None = None
     body: Any = None
-    headers: dict[str, str] | None = None
+    headers: Mapping[str, str] | None = None
     seconds: float | None = None
+    query: Mapping[str, str] | None = None
     applied: int = 0
 
     def __post_init__(self) -> None:
         _validate(self)
 
-    def matches(self, method: str, template: str, path: str) -> bool:
-        """Return True when the fault applies to this request's route."""
+    def matches(
+        self,
+        method: str,
+        template: str,
+        path: str,
+        query: Mapping[str, str] | None = None,
+    ) -> bool:
+        """Return True when the fault applies to this request's route and query."""
         if self.method is not None and self.method != method:
+            return False
+        if self.query and any(
+            (query or {}).get(name) != value for name, value in self.query.items()
+        ):
             return False
         if self.route is None:
             return True
@@ -104,6 +118,7 @@ def _validate(fault: Fault) -> None:
     if fault.kind not in FAULT_KINDS:
         kinds = ", ".join(FAULT_KINDS)
         raise ValueError(f"unknown fault kind {fault.kind!r}; use one of: {kinds}")
+    _check_types(fault)
     if fault.method is not None:
         fault.method = fault.method.upper()
         if fault.method not in _METHODS:
@@ -122,6 +137,38 @@ def _validate(fault: Fault) -> None:
         )
     if fault.kind == "stall_after" and (fault.seconds is None or fault.seconds < 0):
         raise ValueError(f"a stall_after fault needs seconds >= 0, not {fault.seconds}")
+    fault.headers = _text_mapping("headers", fault.headers)
+    fault.query = _text_mapping("query", fault.query)
+
+
+# Settings that arrive as JSON over the control route may be of any type, so
+# each one is checked before the fault can match a request.
+_SETTING_TYPES: Mapping[str, tuple[type, ...]] = {
+    "method": (str,),
+    "route": (str,),
+    "count": (int,),
+    "share": (int, float),
+    "status": (int,),
+    "seconds": (int, float),
+}
+
+
+def _check_types(fault: Fault) -> None:
+    for name, types in _SETTING_TYPES.items():
+        value = getattr(fault, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, types):
+            expected = " or ".join(t.__name__ for t in types)
+            raise ValueError(f"fault {name} must be {expected}, not {value!r}")
+
+
+def _text_mapping(name: str, value: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError(f"fault {name} must be an object of names to values")
+    return {str(key): str(item) for key, item in value.items()}
 
 
 class FaultSet:
@@ -149,6 +196,7 @@ class FaultSet:
         body: Any = None,
         headers: Mapping[str, str] | None = None,
         seconds: float | None = None,
+        query: Mapping[str, str] | None = None,
     ) -> Fault:
         """Add a fault and return it; see ``Fault`` for the arguments.
 
@@ -163,8 +211,9 @@ class FaultSet:
             share=share,
             status=status,
             body=body,
-            headers=dict(headers) if headers else None,
+            headers=headers,
             seconds=seconds,
+            query=query,
         )
         with self._lock:
             self._faults.append(fault)
@@ -186,17 +235,24 @@ class FaultSet:
         with self._lock:
             self._random.seed(seed)
 
-    def pick(self, method: str, template: str, path: str) -> Fault | None:
+    def pick(
+        self,
+        method: str,
+        template: str,
+        path: str,
+        query: Mapping[str, str] | None = None,
+    ) -> Fault | None:
         """Return the fault to apply to a request and count it, or ``None``.
 
         Args:
             method: HTTP method.
             template: Matched route pattern, such as ``"ecomCustomers/{id}"``.
             path: Request path below ``/api/3/``, such as ``"ecomCustomers/7"``.
+            query: The request's query parameters, the last value of each.
         """
         with self._lock:
             for fault in self._faults:
-                if not fault.matches(method, template, path):
+                if not fault.matches(method, template, path, query):
                     continue
                 if fault.share is not None and self._random.random() >= fault.share:
                     continue

@@ -229,14 +229,13 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         relative = path[len(API_PREFIX) :].strip("/")
         route = state.api.match(relative)
         template = route.template if route else relative
-        fault = state.faults.pick(self.command, template, relative)
+        pairs = parse_qsl(query_text, keep_blank_values=True)
+        fault = state.faults.pick(self.command, template, relative, dict(pairs))
         if fault is not None and fault.kind not in PERFORMING_KINDS:
             self._serve_fault(state, fault, None, headers)
             return
 
-        request = ApiRequest(
-            self.command, parse_qsl(query_text, keep_blank_values=True), body
-        )
+        request = ApiRequest(self.command, pairs, body)
         response = self._perform(state, request, route, relative, body_error)
         response.headers += headers
         if fault is None:
@@ -403,6 +402,8 @@ def _decode_json(raw: bytes) -> tuple[Any, str | None]:
         return None, f"the body is not UTF-8 ({exc.reason})"
     except ValueError as exc:
         return None, str(exc)
+    except RecursionError:
+        return None, "arrays or objects are nested too deeply"
 
 
 def _reject_constant(name: str) -> Any:

@@ -44,6 +44,8 @@ _FILTER_COLUMNS = {
 # Filters that match values starting with the given text, so that a date
 # such as "2019-06-29" matches every time on that day (in server time).
 _PREFIX_FILTERS = frozenset({"external_created_date"})
+# Largest integer SQLite stores.
+_MAX_INTEGER = 2**63 - 1
 
 
 class Resource:
@@ -126,8 +128,11 @@ class Resource:
 def _filter_value(schema: TableSchema, column: str, value: str) -> Any:
     integer_columns = {col.name for col in schema.columns if col.sql_type == "INTEGER"}
     if column in integer_columns:
+        # Values SQLite cannot store as an integer match no row.
         text = value.strip()
-        return int(text) if text.isdigit() else None
+        if not (text.isascii() and text.isdigit()) or int(text) > _MAX_INTEGER:
+            return None
+        return int(text)
     if column == "email_lower":
         return value.lower()
     return value

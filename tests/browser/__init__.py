@@ -1,0 +1,1 @@
+"""Tests that drive JupyterLab in Debian's Chromium through Playwright."""
