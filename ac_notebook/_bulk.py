@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from ._bulk_compare import changed_fields
 from ._bulk_rows import (
     InputRow,
     KeysOf,
@@ -47,7 +48,6 @@ from ._exceptions import (
 from ._payload import build_payload, collect_values
 from ._pool import ordered_map, pool_size, worker_pool
 from ._records import Record
-from ._types import decode
 
 if TYPE_CHECKING:
     from ._resources import Resource
@@ -145,9 +145,11 @@ def upsert(
 
     The record is looked up by each group of ``table.match_keys`` in turn
     (for customers connectionid plus externalid, then connectionid plus
-    email). When none matches, it is created. When one matches, the writable
-    fields given are compared with the stored values: equal ones are not
-    sent, and when none differs nothing is sent (status ``unchanged``).
+    email), skipping a group with a shared value such as a guest's external
+    id. When none matches, it is created. When one matches, the writable
+    fields given are compared with the stored values as ``changed_fields``
+    does: equal ones are not sent, and when none differs nothing is sent
+    (status ``unchanged``).
 
     Raises:
         ValidationError: The data is invalid, or it matches no record and
@@ -292,25 +294,12 @@ def _upsert_record(resource: Resource, row: InputRow) -> tuple[str, Record]:
 def _update_if_changed(
     resource: Resource, existing: Record, payload: dict[str, Any]
 ) -> tuple[str, Record]:
-    stored = existing.raw
-    changed = {
-        name: value
-        for name, value in payload.items()
-        if not _same(resource, name, stored.get(name), value)
-    }
     if existing.id is None:
         raise UnexpectedResponseError(f"the matching {resource.table.label} has no id")
+    changed = changed_fields(resource, existing, payload)
     if not changed:
         return "unchanged", existing
     return "updated", _put(resource, existing.id, changed)
-
-
-def _same(resource: Resource, name: str, stored: Any, given: Any) -> bool:
-    """Compare a stored wire value with a payload value as decoded values."""
-    if stored is None:
-        return False
-    prop = resource.table[name]
-    return bool(decode(prop, stored) == decode(prop, given))
 
 
 def _put(resource: Resource, record_id: int, payload: dict[str, Any]) -> Record:

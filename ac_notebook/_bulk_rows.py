@@ -9,6 +9,7 @@ identify the same record into one chain, so that they run in input order.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -100,9 +101,16 @@ def read_rows(resource: Resource, rows: Any, prepare: Prepare) -> list[InputRow]
 
 def _row_values(row: Any) -> Values | Exception:
     try:
-        return collect_values(row)
-    except TypeError as exc:
+        values = collect_values(row)
+    except (TypeError, ValueError, AttributeError) as exc:
         return exc
+    names = [name for name in values.fields if not isinstance(name, str)]
+    if names:
+        return TypeError(
+            f"field names must be strings, got {names[0]!r} "
+            f"({type(names[0]).__name__}); rename or remove that key"
+        )
+    return values
 
 
 def _prepared(
@@ -111,8 +119,27 @@ def _prepared(
     if isinstance(values, Exception):
         return InputRow(position, {}, result=RowResult("failed", error=str(values)))
     row = InputRow(position, dict(values.fields))
-    prepare(resource, row, values)
+    try:
+        prepare(resource, row, values)
+    except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+        # The row fails on its own, so one unreadable value never stops the
+        # other rows.
+        logger.info("row %d could not be read: %s", position, type(exc).__name__)
+        row.result = RowResult("failed", id=row.id, error=unreadable_message(exc))
     return row
+
+
+def unreadable_message(exc: Exception) -> str:
+    """Describe an error that a row's values raised while being read."""
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return (
+            f"the row has a number with more than {sys.get_int_max_str_digits()} "
+            "digits, which no field accepts; correct or remove that value"
+        )
+    return (
+        f"the row could not be read ({type(exc).__name__}: {exc}); check its "
+        "field names and values"
+    )
 
 
 def _frame_values(resource: Resource, frame: pd.DataFrame) -> list[Values | Exception]:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
+import numbers
 import random
 import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import requests
@@ -61,6 +64,20 @@ class RetryPolicy:
     backoff: float = 0.5
     max_backoff: float = 30.0
 
+    def __post_init__(self) -> None:
+        retries = self.max_retries
+        if isinstance(retries, bool) or not isinstance(retries, numbers.Integral):
+            raise ConfigurationError(
+                f"max_retries must be a whole number of 0 or more, got {retries!r}; "
+                "pass for example max_retries=5, or 0 to turn retries off"
+            )
+        if retries < 0:
+            raise ConfigurationError(
+                f"max_retries must be 0 or more, got {retries!r}; pass 0 to turn "
+                "retries off"
+            )
+        object.__setattr__(self, "max_retries", int(retries))
+
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Return the seconds to wait before retry number ``attempt`` (from 1)."""
         if retry_after is not None:
@@ -102,7 +119,8 @@ class Client:
         api_key: The account's API key (Settings > Developer).
         timeout: Connect and read timeouts in seconds.
         rate_limit: Requests per second for this account, shared by every
-            client in the process; ``None`` turns the throttle off.
+            client in the process at the lowest rate any of them requests
+            (see ``shared_throttle``); ``None`` requests no throttle.
         retry: Retry budget and backoff.
         session: A ``requests.Session`` to use instead of a new one.
     """
@@ -120,7 +138,8 @@ class Client:
         self.base_url = normalize_account_url(url)
         self.host = urlsplit(self.base_url).netloc
         self._check_key(api_key)
-        self.timeout = timeout
+        self.timeout = _checked_timeout(timeout)
+        rate_limit = _checked_rate(rate_limit)
         self.retry = retry or RetryPolicy()
         self.throttle: Throttle = shared_throttle(self.host, rate_limit)
         self._http = session or requests.Session()
@@ -133,6 +152,7 @@ class Client:
         )
         self.calls = 0
         self._calls_lock = threading.Lock()
+        self.closed = False
 
     @staticmethod
     def _check_key(api_key: object) -> None:
@@ -156,6 +176,8 @@ class Client:
             )
 
     def close(self) -> None:
+        """Close the HTTP connections; later calls raise ``ConfigurationError``."""
+        self.closed = True
         self._http.close()
 
     def url_for(self, path: str) -> str:
@@ -176,12 +198,17 @@ class Client:
                 ``_exceptions`` for the table.
         """
         method = method.upper()
+        if self.closed:
+            raise ConfigurationError(
+                f"this Session is closed, so {method} {path} was not sent; "
+                "create a new one, for example with acn.connect()"
+            )
         url = self.url_for(path)
         attempt, unknown = 0, False
         while True:
             attempt += 1
             outcome = self._attempt(method, url, params, json_body)
-            if isinstance(outcome, requests.Response) and outcome.ok:
+            if _is_success(outcome):
                 decoded = self._success(method, url, outcome, attempt)
                 if decoded is not None:
                     return decoded
@@ -208,6 +235,16 @@ class Client:
                 timeout=self.timeout,
                 allow_redirects=False,
             )
+        except requests.exceptions.InvalidJSONError as exc:
+            # requests raises this while encoding the body, before any byte
+            # is sent, so it is the caller's data and not the network.
+            raise ValidationError(
+                f"the request body cannot be sent as JSON ({exc}); nothing was "
+                "sent. Replace NaN, infinity and objects such as datetime or "
+                "Decimal with text or numbers",
+                method=method,
+                url=url,
+            ) from None
         except requests.RequestException as exc:
             self._log_call(method, url, type(exc).__name__, started)
             return exc
@@ -229,7 +266,8 @@ class Client:
         remaining = _header_number(response, "RateLimit-Remaining")
         if remaining is not None:
             limit = _header_number(response, "RateLimit-Limit")
-            self.throttle.observe(int(remaining), limit)
+            remaining = min(remaining, 1_000_000.0)
+            self.throttle.observe(int(remaining), limit, self.retry.max_backoff)
 
     def _retry_delay(
         self,
@@ -244,7 +282,11 @@ class Client:
                 return self.retry.delay(attempt, None)
             return None
         status = outcome.status_code
-        if outcome.ok:
+        if 300 <= status < 400:
+            # A redirect means the account URL is wrong, and the API key must
+            # not follow it to another host, so it fails at once.
+            return None
+        if _is_success(outcome):
             # A GET, PUT or DELETE whose 2xx body cannot be used is sent again,
             # as after a 5xx.
             if method in IDEMPOTENT_METHODS:
@@ -266,7 +308,7 @@ class Client:
             if isinstance(outcome, requests.Response)
             else type(outcome).__name__
         )
-        if isinstance(outcome, requests.Response) and outcome.ok:
+        if _is_success(outcome):
             what = f"{what} and a body that is not the API's JSON"
         logger.warning(
             "%s %s failed with %s; retry %d of %d in %.2f s",
@@ -297,12 +339,58 @@ class Client:
     ) -> ActiveCampaignError:
         if isinstance(outcome, requests.RequestException):
             return _network_error(method, url, outcome, attempt)
-        if outcome.ok:
+        if _is_success(outcome):
             return _body_error(method, url, outcome, attempt)
         return _status_error(method, url, outcome, attempt)
 
 
 _UNDECODABLE = object()
+
+
+def _is_positive_number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    number = float(value)
+    return math.isfinite(number) and number > 0
+
+
+def _checked_rate(rate: object) -> float | None:
+    """Return ``rate`` as a float, or ``None``; raise for anything else."""
+    if rate is None:
+        return None
+    if not _is_positive_number(rate):
+        raise ConfigurationError(
+            f"rate_limit must be a positive number of requests per second or "
+            f"None, got {rate!r}; pass for example rate_limit=5, or None to "
+            "turn the throttle off"
+        )
+    return float(rate)  # type: ignore[arg-type]
+
+
+def _checked_timeout(timeout: object) -> float | tuple[float, float]:
+    """Return ``timeout`` as seconds or a (connect, read) pair; raise otherwise."""
+    if _is_positive_number(timeout):
+        return float(timeout)  # type: ignore[arg-type]
+    if (
+        isinstance(timeout, tuple)
+        and len(timeout) == 2
+        and all(_is_positive_number(part) for part in timeout)
+    ):
+        return (float(timeout[0]), float(timeout[1]))
+    raise ConfigurationError(
+        f"timeout must be a positive number of seconds or a (connect, read) "
+        f"pair of them, got {timeout!r}; pass for example timeout=30 or "
+        "timeout=(5, 30)"
+    )
+
+
+def _is_success(
+    outcome: requests.Response | requests.RequestException,
+) -> TypeGuard[requests.Response]:
+    """Tell whether ``outcome`` is a 2xx response; ``Response.ok`` also accepts 3xx."""
+    if not isinstance(outcome, requests.Response):
+        return False
+    return 200 <= outcome.status_code < 300
 
 
 def _missing_body(method: str, response: requests.Response, data: Any) -> bool:
@@ -347,7 +435,7 @@ def _snippet(response: requests.Response, limit: int = 200) -> str:
     text = " ".join(text.split())
     if not text:
         return "(empty body)"
-    return text if len(text) <= limit else text[:limit] + "…"
+    return clip_server_text(text, limit)
 
 
 def _header_number(response: requests.Response, name: str) -> float | None:
@@ -375,7 +463,7 @@ def _retry_after(response: requests.Response) -> float | None:
 def _outcome_unknown(outcome: requests.Response | requests.RequestException) -> bool:
     """Tell whether a failed attempt may still have changed data on the server."""
     if isinstance(outcome, requests.Response):
-        return outcome.status_code >= 500 or outcome.ok
+        return outcome.status_code >= 500 or _is_success(outcome)
     return not _not_sent(outcome)
 
 
@@ -398,6 +486,8 @@ def _network_error(
         what = "timed out waiting for the response"
     elif isinstance(exc, requests.ConnectTimeout):
         what = "timed out connecting"
+    elif _not_sent(exc):
+        return _connect_error(method, url, exc, attempt)
     else:
         what = "lost the connection"
     error = NetworkError(
@@ -406,6 +496,21 @@ def _network_error(
         url=url,
     )
     error.outcome_unknown = not _not_sent(exc)
+    return error
+
+
+def _connect_error(
+    method: str, url: str, exc: requests.RequestException, attempt: int
+) -> NetworkError:
+    host = urlsplit(url).netloc
+    error = NetworkError(
+        f"could not connect to {host} after {attempt} attempt(s) "
+        f"({type(exc).__name__}); check the account URL, and if this is a "
+        "sandbox Session, whether it was closed",
+        method=method,
+        url=url,
+    )
+    error.outcome_unknown = False
     return error
 
 
@@ -449,7 +554,9 @@ def _status_message(
             "wait a minute or lower the request rate"
         )
     if 300 <= status < 400:
-        target = response.headers.get("Location", "an unknown location")
+        target = clip_server_text(
+            response.headers.get("Location", "an unknown location")
+        )
         return (
             f"the server redirected ({status}) to {target}; check the "
             "account URL (Settings > Developer shows the right one)"
@@ -461,6 +568,11 @@ def _status_message(
 
 
 def _body_message(body: Any) -> str:
+    """Return the server's message from ``body``, clipped and with escapes shown."""
+    return clip_server_text(_raw_body_message(body))
+
+
+def _raw_body_message(body: Any) -> str:
     if isinstance(body, dict):
         if isinstance(body.get("message"), str):
             return str(body["message"])
@@ -468,6 +580,29 @@ def _body_message(body: Any) -> str:
             return "; ".join(str(error) for error in parse_field_errors(body))
         return ""
     return body if isinstance(body, str) and body != "(empty body)" else ""
+
+
+#: Maximum characters of server-provided text in an exception message; the
+#: full body stays on the exception's ``body``.
+MAX_SERVER_TEXT = 500
+
+
+def clip_server_text(text: str, limit: int = MAX_SERVER_TEXT) -> str:
+    """Return ``text`` with control characters escaped, clipped to ``limit``.
+
+    Escaping keeps ANSI sequences and line breaks from a server out of the
+    terminal. A clipped text ends with ``…(N chars)``, N being the full length.
+    """
+    escaped = "".join(_escape_control(ch) for ch in text[: limit + 1])
+    if len(text) <= limit and len(escaped) <= limit:
+        return escaped
+    return f"{escaped[:limit]}…({len(text)} chars)"
+
+
+def _escape_control(ch: str) -> str:
+    if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+        return ch.encode("unicode_escape").decode("ascii")
+    return ch
 
 
 def parse_field_errors(body: Any) -> list[FieldError]:
@@ -505,4 +640,5 @@ def _validation_error(body: Any, context: dict[str, Any]) -> ValidationError:
     duplicate = any(error.code == "duplicate" for error in errors)
     cls = DuplicateError if duplicate else ValidationError
     summary = "; ".join(str(error) for error in errors) or "no details given"
+    summary = clip_server_text(summary)
     return cls(f"the server rejected the data (422): {summary}", errors, **context)

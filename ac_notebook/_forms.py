@@ -333,7 +333,9 @@ class Form(widgets.VBox):  # type: ignore[misc]
                 "initial values are for create forms; an update form shows the record"
             )
         if record is not None and not isinstance(record.id, int):
-            raise ValueError(f"cannot edit a {self.table.label} that has no id")
+            raise ValueError(
+                f"cannot edit a record of {self.table.label} that has no id"
+            )
 
     def _initial_wire(self, initial: Mapping[str, Any]) -> dict[str, Any]:
         if not initial:

@@ -15,10 +15,11 @@ property type                 dtype
 
 The frame is indexed by ``id`` (``Int64``). ``links`` is left out, and
 fields the table does not know are kept with an inferred nullable dtype
-(``object`` when the values are mixed). Columns are converted whole with
-``pd.to_numeric`` and ``pd.to_datetime`` rather than record by record, so
-100,000 records convert in well under a second, and a value sent as a JSON
-number gives the same result as one sent as a string.
+(``object`` when the values are mixed). Timestamp columns are converted
+whole with ``pd.to_datetime``. Whole-number columns are parsed value by
+value as Python ints with the records' decoder, so large ids stay exact and
+a frame and a Record agree on which values are invalid. A value sent as a
+JSON number gives the same result as one sent as a string.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ._properties import Property, PropertyTable, PropertyType
-from ._types import decode
+from ._types import decode, decode_whole
 
 __all__ = [
     "DROPPED_KEYS",
@@ -134,15 +135,30 @@ def _convert(prop: Property, values: pd.Series) -> pd.Series:
 
 
 def _to_int64(values: pd.Series, name: str) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce", dtype_backend="numpy_nullable")
-    if numbers.dtype != "Int64":
-        # Fractions and values beyond int64 cannot be Int64, so they count as
-        # invalid rather than being rounded.
-        as_float = numbers.astype("Float64")
-        whole = (as_float % 1 == 0) & (as_float.abs() < 2.0**63)
-        numbers = as_float.where(whole.fillna(False)).astype("Int64")
+    # Each value is parsed as a Python int by the records' own decoder, so a
+    # frame and a Record agree ("1e3" and "12.5" are invalid in both), and
+    # no value passes through float, which would round large ids.
+    parsed = [_whole_or_none(value) for value in values]
+    numbers: pd.Series = pd.Series(pd.array(parsed, dtype="Int64"), index=values.index)
     _report_invalid(values, numbers, name, "whole number")
     return numbers
+
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _whole_or_none(value: Any) -> int | None:
+    """Return ``value`` decoded as an int64, or ``None`` if it is not one."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        value = int(value)
+    decoded = decode_whole(value)
+    if not isinstance(decoded, int) or isinstance(decoded, bool):
+        return None
+    if not _INT64_MIN <= decoded <= _INT64_MAX:
+        return None
+    return decoded
 
 
 def _numbers(values: pd.Series, prop: Property) -> pd.Series:

@@ -56,6 +56,15 @@ class HelperObject:
         message = f"{self.table.label} has no property {name!r}{suggestion}"
         raise ValidationError(message, [FieldError(name, "unknown_property", message)])
 
+    # copy and pickle restore the values through __setstate__, because
+    # __setattr__ accepts only property names.
+
+    def __getstate__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "_values", dict(state))
+
     def _ac_values(self) -> dict[str, Any]:
         return dict(self._values)
 

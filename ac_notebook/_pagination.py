@@ -176,30 +176,34 @@ class _Walk:
 
     def concurrent(self, executor: ThreadPoolExecutor, window: int) -> Iterator[Page]:
         while not self.done and not self._limit_met():
-            plan = self._plan()
-            results = ordered_map(executor, self._fetch_request, plan, window)
+            results = ordered_map(executor, self._fetch_request, self._plan(), window)
             try:
-                for request, result in zip(plan, results, strict=False):
+                for request, result in results:
                     yield self._accept(request, result)
                     if self.done or self._limit_met():
                         break
             finally:
                 results.close()
 
-    def _fetch_request(self, request: PageRequest) -> RawPage:
-        return self.fetch(*request)
+    def _fetch_request(self, request: PageRequest) -> tuple[PageRequest, RawPage]:
+        return request, self.fetch(*request)
 
-    def _plan(self) -> list[PageRequest]:
-        """Plan the next calls: one until the total is known, then up to it."""
+    def _plan(self) -> Iterator[PageRequest]:
+        """Plan the next calls: one until the total is known, then up to it.
+
+        The plan is generated lazily, so ``ordered_map`` only creates the
+        requests inside its window. A ``meta.total`` far above the real
+        count costs no memory, and the walk still stops at the first short
+        page.
+        """
         if self.total is None or self.total <= self.offset:
-            return [(self.offset, self._want(self.offset, None))]
+            yield (self.offset, self._want(self.offset, None))
+            return
         end = self.total
         if self.limit is not None:
             end = min(end, self.offset + self.limit - self.yielded)
-        return [
-            (offset, self._want(offset, end))
-            for offset in range(self.offset, max(end, self.offset + 1), self.page_size)
-        ]
+        for offset in range(self.offset, max(end, self.offset + 1), self.page_size):
+            yield (offset, self._want(offset, end))
 
     def _want(self, offset: int, end: int | None) -> int:
         if self.limit is None:
@@ -215,6 +219,15 @@ class _Walk:
         if self.limit is not None:
             page.items = page.items[: self.limit - self.yielded]
         self.yielded += len(page.items)
+        if self.total is not None and total is not None and total != self.total:
+            logger.warning(
+                "meta.total changed from %d to %d at offset %d, so records were "
+                "added or deleted during the walk; records may have shifted "
+                "between pages and been skipped. List again for a consistent result",
+                self.total,
+                total,
+                offset,
+            )
         self.total = total
         self.offset = offset + len(items)
         self.done = _last_page(items, want, self.offset, total)

@@ -178,7 +178,9 @@ def _missing_required(
 ) -> list[FieldError]:
     errors = [
         FieldError(
-            name, "field_missing", f"{name} is required to create a {table.label}"
+            name,
+            "field_missing",
+            f"{name} is required to create {_article(table.label)}",
         )
         for name in table.required
         if not _given(payload, name)
@@ -207,3 +209,7 @@ def _invalid(
     return ValidationError(
         f"invalid {table.label} for {mode} (nothing was sent): {summary}", errors
     )
+
+
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"

@@ -7,9 +7,10 @@ all read these tables; no other module lists a resource's fields.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any, SupportsIndex
 
 __all__ = [
     "CONNECTIONS",
@@ -94,6 +95,9 @@ class PropertyTable:
         requirements: Properties a create needs only in some cases, such as
             an order's ``externalid`` unless it is an abandoned cart.
         writable_resource: False for resources the API only lets you read.
+        shared_values: Per field, lowercase values that many records share and
+            that so identify none, such as a guest customer's external id.
+            A match-key group with such a value is not used to find a record.
     """
 
     label: str
@@ -107,6 +111,9 @@ class PropertyTable:
     match_keys: tuple[tuple[str, ...], ...] = ()
     requirements: tuple[Requirement, ...] = ()
     writable_resource: bool = True
+    shared_values: Mapping[str, frozenset[str]] = field(
+        default_factory=dict, compare=False
+    )
     _by_name: dict[str, Property] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -142,8 +149,22 @@ class PropertyTable:
     def read_only(self) -> tuple[str, ...]:
         return tuple(prop.name for prop in self.properties if prop.read_only)
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
+        # The module's own tables pickle by label, so a record read back from
+        # a pickle has the very same table object.
+        if _KNOWN_TABLES.get(self.label) is self:
+            return (table_named, (self.label,))
+        return super().__reduce_ex__(protocol)
+
+    def is_shared_value(self, name: str, value: object) -> bool:
+        """Tell whether ``value`` of ``name`` is shared by many records."""
+        shared = self.shared_values.get(name, frozenset())
+        return str(value).strip().lower() in shared
+
     def suggest(self, name: str) -> str | None:
         """Return the property name closest to a misspelt ``name``, if any."""
+        if not isinstance(name, str):
+            return None
         lowered = {prop.name.lower(): prop.name for prop in self.properties}
         if name.lower() in lowered:
             return lowered[name.lower()]
@@ -229,6 +250,9 @@ CUSTOMERS = PropertyTable(
     ),
     filters=("email", "externalid", "connectionid"),
     match_keys=(("connectionid", "externalid"), ("connectionid", "email")),
+    # Store integrations send "0" or "guest" as the external id of every guest
+    # checkout, so a guest is found by connection and email only.
+    shared_values={"externalid": frozenset({"0", "guest"})},
 )
 
 
@@ -448,3 +472,21 @@ ORDER_PRODUCTS = PropertyTable(
     ),
     writable_resource=False,
 )
+
+
+_KNOWN_TABLES: dict[str, PropertyTable] = {
+    table.label: table
+    for table in (
+        CUSTOMERS,
+        CONNECTIONS,
+        ORDERS,
+        ORDER_PRODUCTS,
+        ORDER_PRODUCT_ITEMS,
+        ORDER_DISCOUNT_ITEMS,
+    )
+}
+
+
+def table_named(label: str) -> PropertyTable:
+    """Return the module's property table with ``label``, as pickles need."""
+    return _KNOWN_TABLES[label]

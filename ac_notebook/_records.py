@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 from ._properties import PropertyTable
 from ._repr import RichRepr, list_html, list_text, record_html, record_text
+from ._repr_values import as_text, clip
 from ._types import decode
 
 if TYPE_CHECKING:
@@ -105,7 +107,23 @@ class Record(Mapping[str, Any], RichRepr):
         return {name: self[name] for name in self._raw}
 
     def __repr__(self) -> str:
-        return f"<Record {self._table.label} id={self._raw.get('id')}>"
+        identity = clip(as_text(self._raw.get("id")), 40)
+        return f"<Record {self._table.label} id={identity}>"
+
+    # A copy shares the record's resource. A pickle holds only the table and
+    # the JSON, so no Session, and no API key, is ever written with it.
+
+    def __copy__(self) -> Record:
+        return Record(self._table, self._raw, self._resource)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Record:
+        return Record(self._table, copy.deepcopy(self._raw, memo), self._resource)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"table": self._table, "raw": self._raw}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        Record.__init__(self, state["table"], state["raw"])
 
     def to_frame(self) -> pd.DataFrame:
         """Return this record as a one-row DataFrame, typed as a list's frame is."""
@@ -229,6 +247,31 @@ class RecordList(Sequence[Record], RichRepr):
     def __repr__(self) -> str:
         total = "?" if self.total is None else self.total
         return f"<RecordList {self.table.label} {len(self)} of {total}>"
+
+    # As for Record: copies share the resource, and pickles leave it out.
+
+    def __copy__(self) -> RecordList:
+        return self._with_records(list(self._records))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RecordList:
+        return self._with_records(copy.deepcopy(self._records, memo))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(vars(self))
+        state["resource"] = None
+        return state
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        vars(self).update(state)
+
+    def _with_records(self, records: list[Record]) -> RecordList:
+        return RecordList(
+            self.table,
+            records,
+            total=self.total,
+            filters=copy.deepcopy(self.filters),
+            resource=self.resource,
+        )
 
     def _text_repr(self) -> str:
         return list_text(self)

@@ -32,6 +32,7 @@ from ._repr_values import (
     MISSING,
     NESTED_ITEMS,
     Formatted,
+    as_text,
     cell_html,
     clip,
     clip_html,
@@ -155,7 +156,7 @@ def _record_fields(record: Record) -> tuple[list[tuple[str, Property | None]], i
 
 def _record_heading(record: Record) -> str:
     identity = record._raw.get("id")
-    label = "(no id)" if identity is None else clip(str(identity), 40)
+    label = "(no id)" if identity is None else clip(as_text(identity), 40)
     return f"{record.table.label} {label}"
 
 

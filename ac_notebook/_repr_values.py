@@ -26,6 +26,7 @@ __all__ = [
     "EMPTY_MARK",
     "MISSING",
     "Formatted",
+    "as_text",
     "cell_html",
     "clip",
     "clip_html",
@@ -146,19 +147,28 @@ def format_value(
         return Formatted(EMPTY_MARK, "empty", "null")
     if value == "":
         return Formatted(EMPTY_MARK, "empty", "empty string")
-    if prop is None:
-        return Formatted(_plain(value), "text")
-    return _FORMATTERS[prop.type](prop, value, record or {})
+    try:
+        if prop is None:
+            return Formatted(as_text(value), "text")
+        return _FORMATTERS[prop.type](prop, value, record or {})
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # A display never raises for a stored value, however odd it is.
+        return Formatted(as_text(value), "invalid", f"cannot be displayed: {exc}")
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return str(value)
+def as_text(value: Any) -> str:
+    """Return a raw value as text; it never raises, whatever the value."""
+    try:
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False, default=str)
+        return str(value)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        # str() rejects an int of more than sys.get_int_max_str_digits() digits.
+        return f"<{type(value).__name__} that cannot be shown as text>"
 
 
 def _invalid(prop: Property, value: Any) -> Formatted:
-    return Formatted(_plain(value), "invalid", f"not a valid {prop.type}")
+    return Formatted(as_text(value), "invalid", f"not a valid {prop.type}")
 
 
 def _format_number(prop: Property, value: Any, record: Mapping[str, Any]) -> Formatted:
@@ -185,13 +195,19 @@ def _currency(record: Mapping[str, Any]) -> str | None:
 def _format_time(prop: Property, value: Any, record: Mapping[str, Any]) -> Formatted:
     moment = decode(prop, value)
     if moment is None:
-        return Formatted(EMPTY_MARK, "empty", _plain(value))
+        return Formatted(EMPTY_MARK, "empty", as_text(value))
     if isinstance(moment, str) or not hasattr(moment, "isoformat"):
         return _invalid(prop, value)
     if moment.utcoffset() is None:
         title = "no UTC offset was sent"
     else:
-        title = f"{moment.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+        try:
+            title = f"{moment.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+        except OverflowError:
+            # In UTC the time falls before year 1 or after year 9999.
+            return Formatted(
+                as_text(value), "invalid", "outside the years 1 to 9999 in UTC"
+            )
     return Formatted(moment.isoformat(sep=" "), "time", title)
 
 

@@ -7,6 +7,7 @@ keys, the fields, the filters and the keys that identify a record.
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import logging
 import numbers
 from collections.abc import Iterator, Mapping
@@ -251,9 +252,11 @@ class Resource(RichRepr):
 
         The record is looked up by each group of identifying fields in turn
         (for customers connectionid plus externalid, then connectionid plus
-        email). With no match it is created. With a match, only the given
-        writable fields that differ from the stored ones are sent, and
-        nothing is sent when none differs.
+        email). A group with a value that many records share, such as a
+        guest's external id ``"0"`` or ``"guest"``, is skipped. With no match
+        it is created. With a match, only the given writable fields that
+        differ from the stored ones are sent, and nothing is sent when none
+        differs.
 
         Raises:
             ValidationError: The data is invalid, or matches no record and
@@ -280,6 +283,11 @@ class Resource(RichRepr):
         by a few threads at once under the shared throttle, and kept in
         offset order. A page that fails is fetched again from its offset.
 
+        Pages are addressed by offset, so a record created or deleted by
+        someone else during the walk shifts the later records between pages:
+        one may be skipped, and a repeat is dropped by id. A change of the
+        server's total during the walk is logged as a warning.
+
         Args:
             limit: Maximum number of records to return; ``None`` returns all matches.
             progress: ``True`` shows a progress bar of records fetched,
@@ -301,6 +309,7 @@ class Resource(RichRepr):
             ActiveCampaignError: A page still failed after its retries. The
                 error's ``partial`` holds the records of the pages before it.
         """
+        limit = _checked_limit(limit)
         wire = self._wire_filters(filters)
         sort = sort_params(self.table, order_by)
         bar = PageProgress(self.table.path, progress, limit=limit)
@@ -377,10 +386,7 @@ class Resource(RichRepr):
         *,
         concurrent: bool = False,
     ) -> Iterator[Page]:
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
-            raise ValidationError(
-                f"limit must be a whole number >= 0 or None, got {limit!r}"
-            )
+        limit = _checked_limit(limit)
         if limit == 0:
             return iter(())
 
@@ -439,7 +445,13 @@ class Resource(RichRepr):
             return str(encoded)
         if isinstance(value, str | numbers.Integral) and not isinstance(value, bool):
             return str(value)
-        raise InvalidValue(f"filter {name} must be text or a number, got {value!r}")
+        if isinstance(value, dt.datetime):
+            return value.isoformat(timespec="seconds")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        raise InvalidValue(
+            f"filter {name} must be text, a number or a date, got {value!r}"
+        )
 
     def _unknown_filter(self, name: str) -> FieldError:
         known = ", ".join(self.table.filters) or "none"
@@ -457,7 +469,8 @@ class Resource(RichRepr):
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 response = self._client.request("POST", self.table.path, json_body=body)
-                return self._record(response.data, "POST", self.table.path)
+                created = self._record(response.data, "POST", self.table.path)
+                return _with_sent_values(created, payload)
             except DuplicateError as exc:
                 raise self._explain_duplicate(exc, payload) from None
             except (NetworkError, ServerError, UnexpectedResponseError) as exc:
@@ -475,14 +488,24 @@ class Resource(RichRepr):
     ) -> Record | None:
         """Return the record matching ``payload``'s identifying fields, if one exists.
 
-        Tries each group of ``table.match_keys`` whose fields are all present.
+        Tries each group of ``table.match_keys`` whose fields are all present
+        and none of whose values is in ``table.shared_values``: guests share
+        the external id ``"0"``, so a guest is found by connection and email.
         With ``strict``, a record must also match every other identifying
-        field the payload has: guests share the external id ``"0"``, so a
-        lookup by connection and external id alone could find another guest.
+        field the payload has.
         """
+        return self._find_by_groups(payload, self.table.match_keys, strict=strict)
+
+    def _find_by_groups(
+        self,
+        payload: Mapping[str, Any],
+        groups: tuple[tuple[str, ...], ...],
+        *,
+        strict: bool = False,
+    ) -> Record | None:
         identity = self._identity(payload)
-        for keys in self.table.match_keys:
-            if not all(key in identity for key in keys):
+        for keys in groups:
+            if not self._identifies(identity, keys):
                 continue
             wire = {key: identity[key] for key in keys}
             wanted = identity if strict else wire
@@ -490,6 +513,12 @@ class Resource(RichRepr):
                 if matches_filters(record._raw, wanted):
                     return record
         return None
+
+    def _identifies(self, identity: Mapping[str, str], keys: tuple[str, ...]) -> bool:
+        return all(
+            key in identity and not self.table.is_shared_value(key, identity[key])
+            for key in keys
+        )
 
     def _identity(self, payload: Mapping[str, Any]) -> dict[str, str]:
         names = {key for keys in self.table.match_keys for key in keys}
@@ -520,7 +549,7 @@ class Resource(RichRepr):
     ) -> DuplicateError:
         existing = None
         try:
-            existing = self.find_existing(payload)
+            existing = self._find_by_groups(payload, self._conflict_groups(exc))
         except ActiveCampaignError:
             logger.warning("could not look up the existing %s", self.table.label)
         hint = (
@@ -539,6 +568,26 @@ class Resource(RichRepr):
         )
         error.existing_id = existing.id if existing is not None else None
         return error
+
+    def _conflict_groups(self, exc: DuplicateError) -> tuple[tuple[str, ...], ...]:
+        """Return the match-key groups holding the fields the server reported.
+
+        The error's ``source.pointer`` names the field whose value is taken,
+        such as ``email``, so only groups with that field can find the record
+        that has it. Without a named field every group is tried.
+        """
+        fields = {
+            error.field
+            for error in exc.errors
+            if error.field is not None and error.code == "duplicate"
+        }
+        if not fields:
+            return self.table.match_keys
+        return tuple(
+            keys
+            for keys in self.table.match_keys
+            if any(name in fields for name in keys)
+        )
 
     # -- shared steps --------------------------------------------------------
 
@@ -576,22 +625,45 @@ class Resource(RichRepr):
         )
 
 
+def _checked_limit(limit: object) -> int | None:
+    """Return ``limit`` as an int (numpy integers included), or ``None``."""
+    if limit is None:
+        return None
+    if (
+        isinstance(limit, bool)
+        or not isinstance(limit, numbers.Integral)
+        or int(limit) < 0
+    ):
+        raise ValidationError(
+            f"limit must be a whole number >= 0 or None, got {limit!r}; pass "
+            "for example limit=100, or None for every record"
+        )
+    return int(limit)
+
+
+#: Ids above this are not ids the API issues (they are 32- or 64-bit integers).
+MAX_ID = 2**63 - 1
+
+
 def _check_id(id: Any, label: str) -> int:
+    number: int | None = None
     if isinstance(id, numbers.Integral) and not isinstance(id, bool):
         number = int(id)
-    elif isinstance(id, str) and id.strip().isdigit() and id.strip().isascii():
-        number = int(id.strip())
-    else:
+    elif isinstance(id, str) and id.strip().isascii() and id.strip().isdigit():
+        text = id.strip()
+        number = int(text) if len(text) <= 19 else MAX_ID + 1
+    if number is None or not 0 < number <= MAX_ID:
+        shown = _clipped_repr(id)
         raise ValidationError(
-            f"{label} id must be a positive whole number, got {id!r}",
-            [FieldError("id", "field_invalid", f"invalid id {id!r}")],
-        )
-    if number <= 0:
-        raise ValidationError(
-            f"{label} id must be a positive whole number, got {id!r}",
-            [FieldError("id", "field_invalid", f"invalid id {id!r}")],
+            f"{label} id must be a positive whole number, got {shown}",
+            [FieldError("id", "field_invalid", f"invalid id {shown}")],
         )
     return number
+
+
+def _clipped_repr(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}…({len(text)} chars)"
 
 
 def _create_outcome_unknown(exc: ActiveCampaignError) -> bool:
@@ -609,3 +681,19 @@ def _create_outcome_unknown(exc: ActiveCampaignError) -> bool:
 
 def _retried(exc: ActiveCampaignError) -> bool:
     return exc.after_unknown_outcome
+
+
+def _with_sent_values(record: Record, payload: Mapping[str, Any]) -> Record:
+    """Fill in the fields a create response leaves out with the values sent.
+
+    The API's create response carries only some fields (for customers:
+    ids, email and links), although the record stores every value sent.
+    """
+    missing = {
+        name: value
+        for name, value in payload.items()
+        if name not in record._raw and not isinstance(value, list)
+    }
+    if not missing:
+        return record
+    return Record(record.table, {**record._raw, **missing}, record._resource)

@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import warnings
+import weakref
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -50,8 +51,9 @@ class Session(RichRepr):
             ``Api-Token`` header and never shown.
         timeout: Connect and read timeouts in seconds.
         rate_limit: Requests per second, shared by every Session on the same
-            account in this process (the API allows 5); ``None`` turns the
-            throttle off.
+            account in this process (the API allows 5). Sessions that pass
+            different rates share the lowest one; ``None`` turns the throttle
+            off only when every Session on the account passes ``None``.
         max_retries: Retries for 429, 5xx and connection failures.
 
     Raises:
@@ -96,8 +98,9 @@ class Session(RichRepr):
         """Create a Session from ``ACTIVECAMPAIGN_URL`` and ``ACTIVECAMPAIGN_API_KEY``.
 
         Variables already set in the environment win over those in
-        ``env_file`` (a ``.env`` file in the working directory by default;
-        ``None`` skips it).
+        ``env_file``. By default that is the nearest ``.env`` file in the
+        working directory or a parent folder, so a notebook in ``notebooks/``
+        finds the file next to the README; ``None`` skips it.
 
         Raises:
             ConfigurationError: A variable is missing; the message names it.
@@ -147,6 +150,9 @@ class Session(RichRepr):
             server.stop()
             raise
         session._sandbox = server
+        # A notebook that runs ``ac = Session.sandbox()`` again drops the old
+        # Session; stopping its server then keeps threads and ports from piling up.
+        weakref.finalize(session, server.stop)
         return session
 
     @classmethod
@@ -242,6 +248,7 @@ def connect(
     settings = _settings(".env")
     if settings.get(URL_VARIABLE) and settings.get(KEY_VARIABLE):
         return Session.from_env(**options)
+    _check_both_or_neither(settings)
     warnings.warn(
         f"{URL_VARIABLE} and {KEY_VARIABLE} are not set, so this Session uses "
         f"the local sandbox with the {dataset!r} dataset, not a real account",
@@ -251,10 +258,22 @@ def connect(
     return Session.sandbox(dataset, **{**options, **(sandbox_options or {})})
 
 
+def _check_both_or_neither(settings: Mapping[str, str]) -> None:
+    present = [name for name in (URL_VARIABLE, KEY_VARIABLE) if settings.get(name)]
+    if len(present) != 1:
+        return
+    missing = KEY_VARIABLE if present == [URL_VARIABLE] else URL_VARIABLE
+    raise ConfigurationError(
+        f"{present[0]} is set but {missing} is not; set both to use your "
+        "account, or neither to use the sandbox"
+    )
+
+
 def _settings(env_file: str | Path | None) -> Mapping[str, str]:
     settings: dict[str, str] = {}
-    if env_file is not None and Path(env_file).is_file():
-        settings.update(_read_env_file(Path(env_file)))
+    path = _find_env_file(env_file)
+    if path is not None:
+        settings.update(_read_env_file(path))
     settings.update(
         {
             name: os.environ[name]
@@ -263,6 +282,19 @@ def _settings(env_file: str | Path | None) -> Mapping[str, str]:
         }
     )
     return settings
+
+
+def _find_env_file(env_file: str | Path | None) -> Path | None:
+    """Return the ``.env`` file to read: the given path, or for the default
+    name the nearest one in the working directory or a parent folder."""
+    if env_file is None:
+        return None
+    if str(env_file) == ".env":
+        from dotenv import find_dotenv
+
+        found = find_dotenv(usecwd=True)
+        return Path(found) if found else None
+    return Path(env_file) if Path(env_file).is_file() else None
 
 
 def _read_env_file(path: Path) -> dict[str, str]:

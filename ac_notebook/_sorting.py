@@ -37,7 +37,7 @@ def sort_params(table: PropertyTable, order_by: OrderBy) -> dict[str, str]:
     """
     if order_by is None:
         return {}
-
+    _check_shape(order_by)
     pairs = _pairs(order_by)
     errors = [error for name, way in pairs for error in _check(table, name, way)]
     if errors:
@@ -47,6 +47,18 @@ def sort_params(table: PropertyTable, order_by: OrderBy) -> dict[str, str]:
             errors,
         )
     return {f"orders[{name}]": way.upper() for name, way in pairs}
+
+
+def _check_shape(order_by: object) -> None:
+    if isinstance(order_by, str | Mapping):
+        return
+    if isinstance(order_by, Sequence) and all(isinstance(n, str) for n in order_by):
+        return
+    raise ValidationError(
+        f"invalid order_by (nothing was sent): expected a field name such as "
+        f"'email' or '-email', a list of them, or a dict of names to 'ASC' or "
+        f"'DESC', got {order_by!r}"
+    )
 
 
 def _pairs(order_by: str | Sequence[str] | Mapping[str, str]) -> list[tuple[str, str]]:

@@ -2,14 +2,17 @@
 
 ActiveCampaign allows 5 requests per second per account, whichever key or
 client sends them, so the throttle is keyed by the account's host and one
-instance serves all Sessions in the process.
+instance serves all Sessions in the process, at the lowest rate any of them
+requested.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 __all__ = ["Throttle", "shared_throttle"]
@@ -50,6 +53,14 @@ class Throttle:
         self.pauses = 0
         self.observed_empty = 0
 
+    def lower_rate(self, rate: float | None) -> None:
+        """Lower the rate to ``rate`` when it is positive and below the current one."""
+        if rate is None or rate <= 0:
+            return
+        with self._lock:
+            if self.rate is None or rate < self.rate:
+                self.rate = rate
+
     @property
     def interval(self) -> float:
         return 0.0 if self.rate is None else 1.0 / self.rate
@@ -77,7 +88,9 @@ class Throttle:
                 self.pauses += 1
         logger.debug("throttle paused for %.2f s", seconds)
 
-    def observe(self, remaining: int, limit: float | None = None) -> None:
+    def observe(
+        self, remaining: int, limit: float | None = None, max_wait: float = 30.0
+    ) -> None:
         """Adjust to the quota the server reported in its ``RateLimit-*`` headers.
 
         ``remaining`` is ``RateLimit-Remaining``: the requests the server still
@@ -86,13 +99,16 @@ class Throttle:
         rate, or ``1 / limit`` seconds when the server's ``RateLimit-Limit`` is
         lower. Other clients of the same account use up the quota too, which
         the spacing alone cannot see. A throttle that is off (rate ``None``)
-        ignores the headers.
+        ignores the headers. The pause is at most ``max_wait`` seconds, so a
+        tiny or garbled ``RateLimit-Limit`` cannot stall every caller, and a
+        limit that is not a positive finite number is ignored.
         """
         if self.rate is None or remaining > 0:
             return
         wait = self.interval
-        if limit is not None and limit > 0:
+        if limit is not None and math.isfinite(limit) and limit > 0:
             wait = max(wait, 1.0 / limit)
+        wait = min(wait, max_wait)
         self.observed_empty += 1
         self.pause(wait)
 
@@ -107,14 +123,28 @@ class Throttle:
         }
 
 
-_registry: dict[tuple[str, float | None], Throttle] = {}
+# Throttles stay registered while any Client holds one, so a later sandbox
+# on a reused port starts from a fresh throttle.
+_registry: weakref.WeakValueDictionary[str, Throttle] = weakref.WeakValueDictionary()
 _registry_lock = threading.Lock()
 
 
 def shared_throttle(account: str, rate: float | None) -> Throttle:
-    """Return the process-wide throttle for ``account`` (its host) at ``rate``."""
-    key = (account.lower(), rate)
+    """Return the process-wide throttle for ``account`` (its host and port).
+
+    Every Client on the same host shares one throttle, whatever rate it
+    requests. When the requested rates differ, the throttle runs at the
+    lowest positive rate requested so far. It is off (rate ``None``) only
+    while every Client sharing it requested ``None``, so a Client with
+    ``rate_limit=None`` still waits when another Client on the same
+    account has a rate.
+    """
+    key = account.lower()
     with _registry_lock:
-        if key not in _registry:
-            _registry[key] = Throttle(rate)
-        return _registry[key]
+        throttle = _registry.get(key)
+        if throttle is None:
+            throttle = Throttle(rate)
+            _registry[key] = throttle
+        else:
+            throttle.lower_rate(rate)
+        return throttle

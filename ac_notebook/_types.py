@@ -57,6 +57,8 @@ def _encode_whole(value: Any, prop: Property, unit: str) -> str:
     elif isinstance(value, numbers.Real) and float(value).is_integer():
         number = int(float(value))
     elif isinstance(value, str) and _DIGITS.match(value.strip()):
+        if len(value.strip()) > _MAX_DIGITS:
+            raise _too_large(prop, len(value.strip()))
         number = int(value.strip())
     else:
         hint = " (amounts are in cents: $12.34 is 1234)" if unit else ""
@@ -65,7 +67,21 @@ def _encode_whole(value: Any, prop: Property, unit: str) -> str:
         )
     if number < 0:
         raise InvalidValue(f"{prop.name} must not be negative, got {number}")
+    if number >= 10**_MAX_DIGITS:
+        raise _too_large(prop, len(str(number)) if number < 10**4000 else None)
     return str(number)
+
+
+#: Most digits a whole number may have; ids and cents fit in far fewer.
+_MAX_DIGITS = 30
+
+
+def _too_large(prop: Property, digits: int | None) -> InvalidValue:
+    count = f"{digits} digits" if digits is not None else "over 4000 digits"
+    return InvalidValue(
+        f"{prop.name} is too large ({count}); a whole number here has at most "
+        f"{_MAX_DIGITS} digits"
+    )
 
 
 def _encode_numeric(value: Any, prop: Property) -> str:
@@ -159,20 +175,79 @@ def _encode_objects(value: Any, prop: Property) -> list[dict[str, Any]]:
 
 
 def _encode_item(item: dict[str, Any], items: Any, where: str) -> dict[str, Any]:
-    if items is None:
-        return dict(item)
+    """Encode one line item; missing values are left out, as at the top level."""
     result: dict[str, Any] = {}
     for name, raw in item.items():
-        if name not in items or is_missing(raw):
-            result[name] = raw
+        if is_missing(raw):
+            continue
+        if items is None or name not in items:
+            result[name] = _plain_json(raw, f"{where}.{name}", 0)
             continue
         try:
             result[name] = encode(items[name], raw)
         except InvalidValue as exc:
             raise InvalidValue(f"{where}.{exc}") from None
-    missing = [name for name in items.required if is_missing(item.get(name))]
-    if missing:
-        raise InvalidValue(f"{where} is missing {', '.join(missing)}")
+    if items is not None:
+        missing = [name for name in items.required if is_missing(item.get(name))]
+        if missing:
+            raise InvalidValue(f"{where} is missing {', '.join(missing)}")
+    return result
+
+
+#: Maximum nesting of lists and objects inside a line item's extra field.
+MAX_NESTING = 20
+
+
+def _plain_json(value: Any, where: str, depth: int) -> Any:
+    """Return ``value`` as plain JSON data (numpy scalars become Python numbers).
+
+    Raises:
+        InvalidValue: The value is not text, a finite number, a bool, None, or
+            a list or object of them nested at most ``MAX_NESTING`` deep.
+    """
+    if depth > MAX_NESTING:
+        raise InvalidValue(
+            f"{where} is nested more than {MAX_NESTING} levels deep; flatten it"
+        )
+    if value is None or isinstance(value, str | bool):
+        return value
+    if _numpy_bool(value):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return _finite(float(value), where)
+    if isinstance(value, list | tuple):
+        return [
+            _plain_json(entry, f"{where}[{i}]", depth + 1)
+            for i, entry in enumerate(value)
+        ]
+    if isinstance(value, dict):
+        return _plain_object(value, where, depth)
+    raise InvalidValue(
+        f"{where} must be text, a number, True/False, None, or a list or object "
+        f"of them, got {type(value).__name__}; convert it first (for a datetime, "
+        "use .isoformat())"
+    )
+
+
+def _finite(number: float, where: str) -> float | None:
+    if math.isnan(number):
+        return None
+    if math.isinf(number):
+        raise InvalidValue(f"{where} must be a finite number, got {number!r}")
+    return number
+
+
+def _plain_object(value: dict[Any, Any], where: str, depth: int) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, entry in value.items():
+        if not isinstance(key, str):
+            raise InvalidValue(
+                f"{where} must have text keys, got the key {key!r}; convert the "
+                "keys with str()"
+            )
+        result[key] = _plain_json(entry, f"{where}.{key}", depth + 1)
     return result
 
 
@@ -198,7 +273,8 @@ def encode(prop: Property, value: Any) -> Any:
     return _ENCODERS[prop.type](value, prop)
 
 
-def _decode_whole(value: Any) -> Any:
+def decode_whole(value: Any) -> Any:
+    """Return ``value`` as an int when it is a whole number, else unchanged."""
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):
@@ -241,10 +317,10 @@ def _decode_text(value: Any) -> Any:
 
 _DECODERS: dict[PropertyType, Callable[[Any], Any]] = {
     PropertyType.STRING: _decode_text,
-    PropertyType.NUMERIC: _decode_whole,
+    PropertyType.NUMERIC: decode_whole,
     PropertyType.EMAIL: _decode_text,
     PropertyType.TIMESTAMP: _decode_timestamp,
-    PropertyType.CENTS: _decode_whole,
+    PropertyType.CENTS: decode_whole,
     PropertyType.FLAG: _decode_flag,
     PropertyType.URL: _decode_text,
     PropertyType.OBJECTS: _decode_text,

@@ -164,3 +164,18 @@ def test_connections_are_crud_capable(ac):
     ac.connections.delete(created.id)
     with pytest.raises(acn.NotFoundError):
         ac.connections.get(created.id)
+
+
+def test_create_fills_fields_left_out_of_response(ac):
+    created = ac.customers.create(**new_customer(acceptsMarketing=True))
+    assert created.acceptsMarketing is True
+    assert created.raw["acceptsMarketing"] == "1"
+    assert ac.customers.get(created.id).acceptsMarketing is True
+
+
+@pytest.mark.parametrize("huge", ["1" * 5000, 2**64, "99999999999999999999"])
+def test_huge_id_rejected_clearly(ac, huge):
+    with pytest.raises(acn.ValidationError) as info:
+        ac.customers.get(huge)
+    assert "positive whole number" in str(info.value)
+    assert len(str(info.value)) < 200

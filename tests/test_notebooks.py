@@ -140,7 +140,11 @@ def test_customer_analysis_runs(kernel_env):
     assert "SandboxWarning" in text
     assert f"{len(revenue):,} customers, {sum(orders.values()):,} orders" in text
     assert "23,570 customers, 69,659 orders" in text
-    assert f"Top customer {top}: {revenue[top]} cents in {orders[top]} orders" in text
+    dollars = f"${revenue[top] / 100:,.2f}"
+    expected = (
+        f"Top customer {top}: {dollars} ({revenue[top]} cents) in {orders[top]} orders"
+    )
+    assert expected in text
     assert "totalRevenue equals the sum of each customer's orders: True" in text
     assert mime_counts(notebook)["image/png"] == 3
     assert (kernel_env / "cache" / "cdnow.sqlite3").is_file()
@@ -217,6 +221,8 @@ def test_binder_setup_fills_cdnow_store(tmp_path):
     )
 
     db = tmp_path / "cdnow.sqlite3"
-    with SandboxServer(dataset="empty", db=db, rate_limit=None) as server:
+    assert db.is_file()
+    assert db.stat().st_size > 1_000_000
+    with SandboxServer(dataset="cdnow", db=db, rate_limit=None) as server:
         assert server.store.get_setting("dataset") == "cdnow"
         assert server.store.count("ecomCustomers") == 23_570

@@ -192,3 +192,9 @@ def test_timestamp_values_encode():
         2019, 1, 1, 10, 23, 22, tzinfo=dt.timezone(dt.timedelta(hours=-6))
     )
     assert encode(ORDERS["externalCreatedDate"], when) == "2019-01-01T10:23:22-06:00"
+
+
+def test_missing_field_message_uses_article():
+    with pytest.raises(acn.ValidationError) as info:
+        create_payload(email="a@example.com", connectionid=1)
+    assert "externalid is required to create an ecomCustomer" in str(info.value)

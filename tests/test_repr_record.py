@@ -193,3 +193,79 @@ def test_record_from_create_marks_missing_fields(ac):
     markup = created._repr_html_()
     assert 'title="not in the response"' in markup
     assert "new@example.com" in markup
+
+
+# -- values no display can fail on ----------------------------------------------
+
+EXTREME_TIMES = [
+    "0001-01-01T00:00:00+05:00",
+    "9999-12-31T23:00:00-06:00",
+    "9999-12-31T23:59:59-23:59",
+    "2019-13-01T00:00:00Z",
+    "10000-01-01",
+]
+
+ODD_VALUES = [
+    "1" * 5000,
+    10**5000,
+    [10**5000],
+    {"nested": [1, None]},
+    float("nan"),
+    float("inf"),
+    -1,
+    True,
+]
+
+
+def all_displays(record):
+    rows = acn.RecordList(record.table, [record])
+    return [
+        record._repr_html_(),
+        str(record),
+        repr(record),
+        rows._repr_html_(),
+        str(rows),
+    ]
+
+
+@pytest.mark.parametrize("stamp", EXTREME_TIMES)
+def test_extreme_time_shown_invalid(stamp):
+    record = acn.Record(CUSTOMERS, {"id": "1", "tstamp": stamp})
+    html, text, *_ = all_displays(record)
+    assert stamp in text
+    assert card_rows(html)["tstamp"][0] == stamp
+    assert 'class="acnb-invalid"' in html
+
+
+def test_far_future_order_date_displays():
+    record = acn.Record(
+        ORDERS, {"id": "7", "externalCreatedDate": "9999-12-31T23:00:00-06:00"}
+    )
+    assert "9999-12-31T23:00:00-06:00" in str(record)
+    assert "9999-12-31T23:00:00-06:00" in record._repr_html_()
+
+
+@pytest.mark.parametrize("value", ODD_VALUES, ids=lambda value: type(value).__name__)
+@pytest.mark.parametrize("name", [prop.name for prop in ORDERS] + ["extra"])
+def test_odd_value_never_breaks_display(name, value):
+    record = acn.Record(ORDERS, {"id": "1", "currency": "USD", name: value})
+    for shown in all_displays(record):
+        assert isinstance(shown, str)
+        assert shown
+
+
+def test_hostile_corpus_never_breaks_display():
+    from hostile_corpus import HOSTILE
+
+    for table in (CUSTOMERS, ORDERS):
+        for value in [*HOSTILE.values(), *EXTREME_TIMES]:
+            for prop in table:
+                record = acn.Record(table, {"id": value, prop.name: value})
+                for shown in all_displays(record):
+                    assert isinstance(shown, str)
+
+
+def test_huge_int_id_shown_as_placeholder():
+    record = acn.Record(CUSTOMERS, {"id": 10**5000})
+    assert "int that cannot be shown as text" in repr(record)
+    assert "int that cannot be shown as text" in str(record)

@@ -53,7 +53,7 @@ def test_file_store_reused_on_restart(tmp_path):
         call(server, "POST", "connections", {"connection": CONNECTION})
         created = call(server, "POST", "ecomCustomers", customer_fields(1)).json()
 
-    with SandboxServer(dataset="demo", db=db, rate_limit=None) as server:
+    with SandboxServer(dataset="empty", db=db, rate_limit=None) as server:
         assert server.store.count("ecomCustomers") == 1
         record = call(server, "GET", f"ecomCustomers/{created['ecomCustomer']['id']}")
         assert record.json()["ecomCustomer"]["email"] == "c1@example.com"

@@ -326,11 +326,73 @@ def test_login_form_without_url_keeps_no_key(keyed_server):
     assert_hidden(widget_states())
 
 
+def test_login_form_key_as_url_is_cleared(keyed_server, all_logs):
+    form = acn.login_form(KEY, env_file=None)
+    assert form.url_input.value == ""
+    assert "looks like an API key" in form.message.value
+    form.key_input.value = WRONG_KEY
+    assert form.session is None
+    assert "looks like an API key" in form.message.value
+    assert_hidden(widget_states(), KEY, WRONG_KEY)
+    assert_hidden(mime_texts(form), KEY, WRONG_KEY)
+    for text in all_logs.texts:
+        assert_hidden(text, KEY, WRONG_KEY)
+
+
+def test_login_form_key_in_url_path(keyed_server, all_logs):
+    form = acn.login_form(keyed_server.url + "/" + KEY, env_file=None)
+    form.key_input.value = KEY
+    assert form.session is None
+    assert form.url_input.value == ""
+    assert "looks like an API key" in form.message.value
+    assert_hidden(widget_states())
+    assert_hidden(mime_texts(form))
+    for text in all_logs.texts:
+        assert_hidden(text)
+
+
+def test_login_form_key_typed_into_url(keyed_server):
+    form = acn.login_form(keyed_server.url, env_file=None)
+    form.url_input.value = KEY
+    assert form.url_input.value == ""
+    assert "looks like an API key" in form.message.value
+    assert_hidden(widget_states())
+
+
+def test_login_form_logs_no_invalid_url(keyed_server, all_logs):
+    form = acn.login_form(keyed_server.url + "/private-path", env_file=None)
+    form.key_input.value = KEY
+    assert form.session is None
+    assert "/private-path" in form.message.value
+    logged = "\n".join(all_logs.texts)
+    assert "login failed" in logged
+    assert "private-path" not in logged
+    assert_hidden(logged)
+
+
+def test_login_form_logs_valid_url(keyed_server, all_logs):
+    form = acn.login_form(keyed_server.url, rate_limit=None)
+    form.key_input.value = WRONG_KEY
+    logged = "\n".join(all_logs.texts)
+    assert f"login to {keyed_server.url}/api/3/ failed" in logged
+    assert_hidden(logged, WRONG_KEY)
+
+
 def test_login_form_escapes_url_in_message():
     form = acn.login_form("<img src=x onerror=alert(1)>", env_file=None)
     form.key_input.value = KEY
     assert "<img" not in form.message.value
     assert "&lt;img" in form.message.value
+
+
+def test_pickles_never_contain_key(keyed):
+    import pickle
+
+    record = keyed.customers.get(1)
+    rows = keyed.customers.list(limit=3)
+    for obj in (record, rows, list(rows), rows[0]):
+        data = pickle.dumps(obj)
+        assert_hidden(data.decode("latin-1"))
 
 
 def test_widget_repr_never_shows_password():

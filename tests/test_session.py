@@ -96,3 +96,37 @@ def test_throttle_shared_between_sessions(server):
     assert first.client.throttle is second.client.throttle
     first.close()
     second.close()
+
+
+def test_dotenv_found_in_parent_folder(server, tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text(
+        f"ACTIVECAMPAIGN_URL={server.url}\nACTIVECAMPAIGN_API_KEY={server.api_key}\n"
+    )
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    monkeypatch.chdir(notebooks)
+    with acn.connect(rate_limit=None) as ac:
+        assert ac.sandbox_server is None
+        assert ac.host == server.url.split("//")[1]
+
+
+def test_connect_with_one_variable_names_other(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ACTIVECAMPAIGN_URL", "https://acme.api-us1.com")
+    with pytest.raises(acn.ConfigurationError) as info:
+        acn.connect()
+    assert "ACTIVECAMPAIGN_API_KEY is not" in str(info.value)
+    assert "ACTIVECAMPAIGN_URL is set" in str(info.value)
+
+
+def test_dropped_sandbox_session_stops_server():
+    import gc
+
+    import requests
+
+    ac = acn.Session.sandbox(dataset="empty", rate_limit=None)
+    url = ac.sandbox_server.url
+    del ac
+    gc.collect()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url + "/api/3/ecomCustomers", timeout=2)

@@ -648,8 +648,9 @@ ANALYSIS: list[Cell] = [
         if not top.empty:
             best = top.iloc[0]
             print(
-                f"Top customer {best['externalid']}: {best['totalRevenue']} cents "
-                f"in {best['totalOrders']} orders"
+                f"Top customer {best['externalid']}: "
+                f"${best['totalRevenue'] / 100:,.2f} "
+                f"({best['totalRevenue']} cents) in {best['totalOrders']} orders"
             )
         decile = totals.nlargest(max(len(totals) // 10, 1)).sum()
         share = decile / max(totals.sum(), 1)

@@ -16,13 +16,14 @@ from ._datasets import (
     register_dataset,
 )
 from ._faults import FAULT_KINDS, Fault, FaultSet
-from ._received import ReceivedRequest, RequestLog
+from ._received import MAX_RECORDED_BODY, ReceivedRequest, RequestLog
 from ._server import SandboxServer
 from ._store import Condition, Store
 
 __all__ = [
     "DATASETS",
     "FAULT_KINDS",
+    "MAX_RECORDED_BODY",
     "Condition",
     "DatasetLoader",
     "Fault",

@@ -43,6 +43,18 @@ def _rate_limit(text: str) -> float | None:
     return rate
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a port number, not {text!r}"
+        ) from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, not {text}")
+    return port
+
+
 def _non_negative(text: str) -> float:
     try:
         value = float(text)
@@ -125,7 +137,7 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=0,
         help="TCP port to listen on; 0 picks a free port (default: %(default)s)",
     )
@@ -140,7 +152,8 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help=(
             "SQLite file that keeps the data between runs; a file that already "
-            "contains data is reused and --dataset is ignored (default: in memory)"
+            "contains data is reused, and it must have been filled with the same "
+            "--dataset (default: in memory)"
         ),
     )
     parser.add_argument(
@@ -206,25 +219,19 @@ def _add_behaviour_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the sandbox until interrupted; return the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    server = SandboxServer(
-        dataset=args.dataset,
-        db=args.db,
-        api_key=args.api_key,
-        host=args.host,
-        port=args.port,
-        rate_limit=args.rate_limit,
-        latency=args.latency,
-        retry_after=args.retry_after,
-        max_body=args.max_body,
-    )
-    for spec in args.fault:
-        server.faults.add(**spec)
-    server.start()
+    try:
+        server = _start_server(args)
+    except ValueError as exc:
+        return _report_start_error(parser, str(exc))
+    except OSError as exc:
+        address = f"{args.host}:{args.port}"
+        return _report_start_error(parser, f"cannot listen on {address}: {exc}")
 
     print(f"ActiveCampaign sandbox at {server.url}", flush=True)
     print(f"API key: {server.api_key}", flush=True)
@@ -238,6 +245,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     _wait_for_interrupt()
     server.stop()
     return 0
+
+
+def _report_start_error(parser: argparse.ArgumentParser, message: str) -> int:
+    """Print ``message`` in argparse's error format and return its exit status."""
+    print(f"{parser.prog}: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _start_server(args: argparse.Namespace) -> SandboxServer:
+    server = SandboxServer(
+        dataset=args.dataset,
+        db=args.db,
+        api_key=args.api_key,
+        host=args.host,
+        port=args.port,
+        rate_limit=args.rate_limit,
+        latency=args.latency,
+        retry_after=args.retry_after,
+        max_body=args.max_body,
+    )
+    for spec in args.fault:
+        server.faults.add(**spec)
+    return server.start()
 
 
 def _wait_for_interrupt() -> None:

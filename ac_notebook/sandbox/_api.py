@@ -16,7 +16,7 @@ from typing import Any
 from ._orders import OrderParts, OrderProducts, Orders
 from ._resources import Connections, Customers, Resource
 from ._store import Condition, Row, Store
-from ._validation import ApiError, not_found, unwrap_body
+from ._validation import ApiError, not_found, parse_decimal, unwrap_body
 from ._wire import WireFormat
 
 __all__ = ["ApiRequest", "ApiResponse", "RouteMatch", "SandboxApi"]
@@ -394,9 +394,7 @@ def _direction(parameter: str, value: str) -> str:
 
 def _whole_number(parameter: str, value: str, *, minimum: int) -> int:
     """Parse an ASCII whole number; values past SQLite's integer range are capped."""
-    text = value.strip()
-    digits = text.removeprefix("-")
-    number = int(text) if digits.isascii() and digits.isdigit() else None
+    number = parse_decimal(value.strip())
     if number is None or number < minimum:
         raise _parameter_error(
             parameter, f"must be a whole number of at least {minimum}, not {value!r}"
@@ -416,9 +414,10 @@ def _parameter_error(parameter: str, reason: str) -> ApiError:
 
 def _row_id(resource: Resource, text: str) -> int:
     """Parse a path id; anything but a positive decimal number is not found."""
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= _MAX_ID:
+    number = parse_decimal(text) if text.isdigit() else None
+    if number is None or not 0 < number <= _MAX_ID:
         raise not_found(resource.table.model, text)
-    return int(text)
+    return number
 
 
 def _match_template(template: str, segments: tuple[str, ...]) -> tuple[str, ...] | None:

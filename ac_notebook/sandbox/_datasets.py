@@ -22,6 +22,7 @@ __all__ = [
     "CACHE_VARIABLE",
     "DATASETS",
     "DatasetLoader",
+    "check_dataset",
     "dataset_cache_path",
     "load_dataset",
     "register_dataset",
@@ -46,18 +47,21 @@ def register_dataset(name: str) -> Callable[[DatasetLoader], DatasetLoader]:
     return decorate
 
 
+def check_dataset(name: str) -> None:
+    """Raise ``ValueError`` listing the registered datasets unless ``name`` is one."""
+    if name not in DATASETS:
+        known = ", ".join(sorted(DATASETS))
+        raise ValueError(f"unknown dataset {name!r}; choose one of: {known}")
+
+
 def load_dataset(name: str, store: Store) -> None:
     """Fill ``store`` with dataset ``name``.
 
     Raises:
         ValueError: No dataset has that name.
     """
-    try:
-        loader = DATASETS[name]
-    except KeyError:
-        known = ", ".join(sorted(DATASETS))
-        raise ValueError(f"unknown dataset {name!r}; choose one of: {known}") from None
-    loader(store)
+    check_dataset(name)
+    DATASETS[name](store)
 
 
 def dataset_cache_path(name: str) -> Path:
@@ -68,14 +72,13 @@ def dataset_cache_path(name: str) -> Path:
     created when missing. A ``SandboxServer`` given the returned path as
     ``db`` fills the file on its first start and reuses it on later starts,
     with any changes made through the sandbox since. Delete the file to load
-    the dataset afresh.
+    the dataset afresh. Each dataset has its own file, because a server
+    rejects a file that was filled with another dataset.
 
     Raises:
         ValueError: No dataset has that name.
     """
-    if name not in DATASETS:
-        known = ", ".join(sorted(DATASETS))
-        raise ValueError(f"unknown dataset {name!r}; choose one of: {known}")
+    check_dataset(name)
     folder = os.environ.get(CACHE_VARIABLE)
     if not folder:
         xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")

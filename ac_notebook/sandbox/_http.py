@@ -22,8 +22,9 @@ from urllib.parse import parse_qs, parse_qsl, unquote, urlsplit
 from ._api import ApiRequest, RouteMatch, SandboxApi
 from ._faults import PERFORMING_KINDS, Fault, FaultSet
 from ._ratelimit import RateDecision, RateLimiter
-from ._received import ReceivedRequest, RequestLog
+from ._received import MAX_RECORDED_BODY, ReceivedRequest, RequestLog, truncated_body
 from ._responses import RawResponse, fault_response, json_response, reason_phrase
+from ._validation import parse_decimal
 
 __all__ = ["SandboxHTTPServer", "ServerState"]
 
@@ -183,12 +184,15 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             raise _EarlyResponse(json_response(411, {"message": message}))
 
         length_text = self.headers.get("Content-Length", "0").strip() or "0"
-        if not length_text.isdigit():
+        length = parse_decimal(length_text) if length_text.isdigit() else None
+        if length is None:
             self.close_connection = True
-            message = f"Invalid Content-Length header: {length_text!r}."
+            message = (
+                f"Invalid Content-Length header: {length_text!r}. "
+                "Send the body size in bytes as ASCII digits."
+            )
             raise _EarlyResponse(json_response(400, {"message": message}))
 
-        length = int(length_text)
         if length > max_body:
             self._drain(length)
             message = (
@@ -411,6 +415,8 @@ def _reject_constant(name: str) -> Any:
 
 
 def _recorded_body(raw: bytes, body: Any, error: str | None) -> Any:
+    if len(raw) > MAX_RECORDED_BODY:
+        return truncated_body(len(raw))
     if error is None:
         return body
     return raw.decode("utf-8", "replace")

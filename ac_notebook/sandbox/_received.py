@@ -7,7 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ReceivedRequest", "RequestLog"]
+__all__ = ["MAX_RECORDED_BODY", "ReceivedRequest", "RequestLog", "truncated_body"]
+
+#: Largest request body, in bytes, that the log keeps. A larger body is
+#: recorded as ``truncated_body(size)``, so 10,000 entries keep at most about
+#: 640 MB of body text, not the 10 GB that bodies of 1 MB each would take.
+MAX_RECORDED_BODY = 64 * 1024
 
 
 @dataclass
@@ -21,7 +26,9 @@ class ReceivedRequest:
         path: URL path without the query, such as ``"/api/3/ecomCustomers"``.
         query: Query parameters; each name maps to its values in order.
         body: Decoded JSON body; the raw text when it was not valid JSON;
-            ``None`` when it was empty.
+            ``None`` when it was empty. A body of more than
+            ``MAX_RECORDED_BODY`` bytes is replaced by
+            ``{"_truncated": True, "bytes": N}``, where ``N`` is its size.
         status: HTTP status of the response, set once it is sent; ``None``
             while the request is handled and when a fault dropped the
             connection.
@@ -32,6 +39,11 @@ class ReceivedRequest:
     query: dict[str, list[str]]
     body: Any | None
     status: int | None = None
+
+
+def truncated_body(size: int) -> dict[str, Any]:
+    """Return the marker recorded in place of a body of ``size`` bytes."""
+    return {"_truncated": True, "bytes": size}
 
 
 class RequestLog(list[ReceivedRequest]):

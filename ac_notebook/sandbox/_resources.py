@@ -27,6 +27,7 @@ from ._validation import (
     FieldErrors,
     clean_fields,
     not_found,
+    parse_decimal,
     reject_blank_required,
     require_fields,
 )
@@ -129,10 +130,10 @@ def _filter_value(schema: TableSchema, column: str, value: str) -> Any:
     integer_columns = {col.name for col in schema.columns if col.sql_type == "INTEGER"}
     if column in integer_columns:
         # Values SQLite cannot store as an integer match no row.
-        text = value.strip()
-        if not (text.isascii() and text.isdigit()) or int(text) > _MAX_INTEGER:
+        number = parse_decimal(value.strip())
+        if number is None or not 0 <= number <= _MAX_INTEGER:
             return None
-        return int(text)
+        return number
     if column == "email_lower":
         return value.lower()
     return value

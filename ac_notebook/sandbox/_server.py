@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sqlite3
 import threading
 from types import TracebackType
 
 from ._api import SandboxApi
-from ._datasets import load_dataset
+from ._datasets import check_dataset, load_dataset
 from ._faults import FaultSet
 from ._http import SandboxHTTPServer, ServerState
 from ._ratelimit import RateLimiter
@@ -21,6 +22,9 @@ __all__ = ["SandboxServer"]
 logger = logging.getLogger(__name__)
 
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+#: Largest TCP port number.
+_MAX_PORT = 65535
 
 
 class SandboxServer:
@@ -35,8 +39,10 @@ class SandboxServer:
         dataset: Name of the dataset that fills a new store, such as
             ``"empty"`` or ``"demo"``; see ``DATASETS``.
         db: SQLite file to keep the data in. A file that already contains
-            data is reused as it is, and the dataset is not loaded. ``None``
-            keeps the data in memory until ``stop()``.
+            data is reused as it is, and the dataset is not loaded again.
+            ``start()`` raises ``ValueError`` when the file was filled with
+            another dataset. ``None`` keeps the data in memory until
+            ``stop()``.
         api_key: Key that clients must send in ``Api-Token``; ``None``
             generates a random one.
         host: Address to listen on.
@@ -46,6 +52,10 @@ class SandboxServer:
         latency: Seconds to wait before handling each API request.
         retry_after: Seconds sent in ``Retry-After`` with 429 responses.
         max_body: Largest request body in bytes; larger ones get 413.
+
+    Raises:
+        ValueError: ``dataset`` is not registered or ``port`` is outside 0 to
+            65535.
 
     Example:
         >>> with SandboxServer(dataset="demo") as server:  # doctest: +SKIP
@@ -65,6 +75,12 @@ class SandboxServer:
         retry_after: int = 1,
         max_body: int = 1_000_000,
     ) -> None:
+        check_dataset(dataset)
+        if not 0 <= port <= _MAX_PORT:
+            raise ValueError(
+                f"invalid port {port}. Choose one from 0 to {_MAX_PORT}, "
+                "where 0 picks a free port."
+            )
         self.dataset = dataset
         self.db = db
         self.api_key = api_key if api_key is not None else secrets.token_urlsafe(24)
@@ -148,6 +164,11 @@ class SandboxServer:
 
         Returns once the server listens; requests are served from a daemon
         thread. Returns the server itself.
+
+        Raises:
+            ValueError: The ``db`` file cannot be opened as a SQLite database,
+                or it contains data of a dataset other than ``dataset``.
+            OSError: The server cannot listen on ``host`` and ``port``.
         """
         if self._httpd is not None:
             raise RuntimeError(f"the sandbox is already running at {self.url}")
@@ -156,9 +177,14 @@ class SandboxServer:
                 "Sandbox listening on %s, reachable from other hosts", self.host
             )
 
-        self._store = self._open_store()
+        store = self._open_store()
+        try:
+            self._httpd = SandboxHTTPServer((self.host, self.port))
+        except BaseException:
+            store.close()
+            raise
+        self._store = store
         self._stopping.clear()
-        self._httpd = SandboxHTTPServer((self.host, self.port))
         self._httpd.state = ServerState(
             api=SandboxApi(self._store, self.url),
             api_key=self.api_key,
@@ -219,20 +245,41 @@ class SandboxServer:
         return f"<SandboxServer dataset={self.dataset!r} {where}>"
 
     def _open_store(self) -> Store:
-        store = Store(self.db)
-        if not store.is_empty():
-            logger.info(
-                "Reusing the data in %s; dataset %s not loaded", self.db, self.dataset
-            )
-            return store
-
+        store = _connect_store(self.db)
         try:
-            load_dataset(self.dataset, store)
+            self._fill_store(store)
         except BaseException:
             store.close()
             raise
-        store.set_setting("dataset", self.dataset)
         return store
+
+    def _fill_store(self, store: Store) -> None:
+        if store.is_empty():
+            load_dataset(self.dataset, store)
+            store.set_setting("dataset", self.dataset)
+            return
+
+        recorded = store.get_setting("dataset")
+        if recorded is not None and recorded != self.dataset:
+            raise ValueError(
+                f"The sandbox database {self.db} contains dataset {recorded!r}, "
+                f"not {self.dataset!r}. Pass dataset={recorded!r} to reuse it, "
+                f"or use another db path or delete the file to load "
+                f"{self.dataset!r}."
+            )
+        logger.info(
+            "Reusing the data in %s (dataset %s)", self.db, recorded or "not recorded"
+        )
+
+
+def _connect_store(path: str | os.PathLike[str] | None) -> Store:
+    try:
+        return Store(path)
+    except sqlite3.Error as exc:
+        raise ValueError(
+            f"Cannot open the sandbox database {path}: {exc}. Check that the "
+            "folder exists and is writable and that the file is a SQLite database."
+        ) from exc
 
 
 def _make_limiter(rate: float | None) -> RateLimiter | None:

@@ -7,7 +7,7 @@ numeric offset, such as ``"2019-01-01T10:23:22-06:00"`` in winter and
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 __all__ = ["SERVER_ZONE", "format_timestamp", "now", "now_text", "parse_timestamp"]
@@ -29,11 +29,22 @@ def now_text() -> str:
 def format_timestamp(moment: datetime) -> str:
     """Format ``moment`` in ``SERVER_ZONE`` like ``2019-01-01T10:23:22-06:00``.
 
-    A naive ``moment`` is taken to be server time already.
+    A naive ``moment`` is taken to be server time already. Server wall times
+    are resolved by ``zoneinfo``'s ``fold`` rules: one skipped by the spring
+    change, such as ``02:30`` on 2019-03-10, takes the offset from before the
+    change and comes out an hour later (``03:30-05:00``), and a repeated one
+    takes its first occurrence unless ``fold=1``.
+
+    Raises:
+        OverflowError: The moment in UTC or server time is outside the years
+            1 to 9999.
     """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SERVER_ZONE)
-    return moment.astimezone(SERVER_ZONE).isoformat(timespec="seconds")
+    # astimezone() returns a moment already in SERVER_ZONE unchanged, skipped
+    # wall time included, so the conversion goes through UTC.
+    instant = moment.astimezone(timezone.utc)
+    return instant.astimezone(SERVER_ZONE).isoformat(timespec="seconds")
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -23,6 +23,7 @@ __all__ = [
     "is_blank",
     "is_valid_email",
     "not_found",
+    "parse_decimal",
     "reject_blank_required",
     "require_fields",
     "unwrap_body",
@@ -31,6 +32,9 @@ __all__ = [
 
 #: Largest integer SQLite stores (signed 64 bits).
 _MAX_INTEGER = 2**63 - 1
+
+#: Number of digits in ``_MAX_INTEGER``. Longer numbers are out of range.
+_MAX_DIGITS = len(str(_MAX_INTEGER))
 
 
 class ApiError(Exception):
@@ -154,6 +158,24 @@ def is_valid_email(text: str) -> bool:
     return len(labels) >= 2 and all(labels)
 
 
+def parse_decimal(text: str) -> int | None:
+    """Parse ASCII decimal digits with an optional leading ``-``.
+
+    Returns ``None`` for anything else, including non-ASCII digits such as
+    ``"²"`` and a doubled sign. A number with more significant digits than
+    SQLite's integer range is returned as ``2**63`` (or ``-2**63``), one past
+    that range, so range checks reject it without converting every digit.
+    """
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    sign = -1 if text.startswith("-") else 1
+    significant = digits.lstrip("0")
+    if len(significant) > _MAX_DIGITS:
+        return sign * 2**63
+    return sign * int(digits)
+
+
 def convert_value(prop_type: PropertyType, value: Any) -> Any:
     """Convert a non-blank client value to its stored form.
 
@@ -274,8 +296,8 @@ def _to_count(value: Any) -> int:
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        number = int(value.strip())
+    elif isinstance(value, str):
+        number = parse_decimal(value.strip())
 
     if number is None:
         raise InvalidValue(f"expected a whole number, got {value!r}")
@@ -298,9 +320,15 @@ def _to_timestamp(value: Any) -> str:
     if not isinstance(value, str):
         raise InvalidValue(f"expected an ISO 8601 string, got {_json_type(value)}")
     try:
-        return format_timestamp(parse_timestamp(value))
+        moment = parse_timestamp(value)
     except ValueError:
         raise InvalidValue(f"{value!r} is not an ISO 8601 date-time") from None
+    try:
+        return format_timestamp(moment)
+    except OverflowError:
+        raise InvalidValue(
+            f"{value!r} is outside the years 1 to 9999 in server time"
+        ) from None
 
 
 def _json_type(value: Any) -> str:
