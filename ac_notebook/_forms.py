@@ -666,10 +666,9 @@ class Form(widgets.VBox):  # type: ignore[misc]
                 row.field.widget.disabled = True
 
     def _ignore_busy(self, action: str) -> None:
+        # The summary is left alone: the request in flight writes its outcome
+        # there, and a late "ignored" message could replace that outcome.
         logger.info("form %s ignored: a request is already in flight", action)
-        self._show_summary(
-            f"A request is already in flight; this {action} was ignored.", "info"
-        )
 
     def _clear_messages(self) -> None:
         for name in list(self._errors):

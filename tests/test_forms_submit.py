@@ -409,6 +409,7 @@ def test_click_during_request_ignored(ac, server):
     assert isinstance(results[0], acn.Record)
     assert len(requests_to(server, "POST")) == 1
     assert form.buttons["submit"].disabled is False
+    assert f"Created ecomCustomer {results[0].id}." in form.summary.value
 
 
 def test_second_create_click_sends_nothing(ac, server):
@@ -536,3 +537,18 @@ def test_programmatic_submit_raises_bugs(ac):
     with pytest.raises(RuntimeError, match="parse failed"):
         form.submit()
     assert form.busy is False
+
+
+def test_ignored_submit_keeps_outcome(ac, server):
+    form = ac.customers.create_form()
+    fill_customer(form)
+    saved = form.submit()
+    shown = form.summary.value
+
+    with form._lock:
+        ignored = form.submit()
+
+    assert ignored is None
+    assert f"Created ecomCustomer {saved.id}." in shown
+    assert form.summary.value == shown
+    assert len(requests_to(server, "POST")) == 1
