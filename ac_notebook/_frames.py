@@ -25,6 +25,7 @@ JSON number gives the same result as one sent as a string.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -135,6 +136,10 @@ def _convert(prop: Property, values: pd.Series) -> pd.Series:
 
 
 def _to_int64(values: pd.Series, name: str) -> pd.Series:
+    fast = _plain_int64(values)
+    if fast is not None:
+        return fast
+
     # Each value is parsed as a Python int by the records' own decoder, so a
     # frame and a Record agree ("1e3" and "12.5" are invalid in both), and
     # no value passes through float, which would round large ids.
@@ -145,6 +150,38 @@ def _to_int64(values: pd.Series, name: str) -> pd.Series:
 
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+_ASCII_DIGITS = re.compile(r"[0-9]*")
+
+
+def _plain_int64(values: pd.Series) -> pd.Series | None:
+    """Convert a column of short digit strings or ints in one vectorised step.
+
+    Returns ``None`` when any value needs the per-value decoder (an odd
+    string, a float, a long number), which then also reports it.
+    """
+    present = values.notna().to_numpy()
+    subset = values[present]
+    kind = pd.api.types.infer_dtype(subset, skipna=False)
+    # One regex over the joined text checks every value for plain ASCII
+    # digits; numpy then parses them exactly, and an empty string or a value
+    # past int64 raises, which sends the column to the slow path.
+    if kind == "string" and not _ASCII_DIGITS.fullmatch("".join(subset.tolist())):
+        return None
+    if kind in ("string", "integer"):
+        try:
+            parsed = subset.astype("int64").to_numpy()
+        except (ValueError, OverflowError):
+            return None
+    elif kind == "empty":
+        parsed = np.zeros(0, dtype="int64")
+    else:
+        return None
+    data = np.zeros(len(values), dtype="int64")
+    data[present] = parsed
+    array = pd.arrays.IntegerArray(data, ~present)
+    column: pd.Series = pd.Series(array, index=values.index)
+    return column
 
 
 def _whole_or_none(value: Any) -> int | None:

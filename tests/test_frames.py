@@ -254,3 +254,24 @@ def test_demo_frame_matches_records(ac):
         assert row["totalRevenue"] == record.totalRevenue
         assert row["tstamp"] == record.tstamp
         assert bool(row["acceptsMarketing"]) == record.acceptsMarketing
+
+
+def test_int_column_odd_digits_become_na():
+    from ac_notebook._frames import _to_int64
+
+    values = pd.Series(
+        ["7", "007", "٥", "1_000", "+5", "", None, "9" * 19], dtype=object
+    )
+    column = _to_int64(values, "totalOrders")
+    assert column.dtype == "Int64"
+    assert column.tolist()[:2] == [7, 7]
+    assert column.isna().tolist() == [False, False, True, True, True, True, True, True]
+
+
+def test_int_column_plain_digits_exact():
+    from ac_notebook._frames import _to_int64
+
+    values = pd.Series(["9007199254740993", None, "0"], dtype=object)
+    column = _to_int64(values, "id")
+    assert column.tolist()[0] == 9007199254740993
+    assert column.isna().tolist() == [False, True, False]
