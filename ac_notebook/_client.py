@@ -118,9 +118,10 @@ class Client:
             ``normalize_account_url``).
         api_key: The account's API key (Settings > Developer).
         timeout: Connect and read timeouts in seconds.
-        rate_limit: Requests per second for this account, shared by every
-            client in the process at the lowest rate any of them requests
-            (see ``shared_throttle``); ``None`` requests no throttle.
+        rate_limit: Requests per second for this account. Every client in
+            the process on the same account shares one throttle at the lowest
+            rate any of them requests (see ``shared_throttle``). ``None``
+            requests no throttle.
         retry: Retry budget and backoff.
         session: A ``requests.Session`` to use instead of a new one.
     """

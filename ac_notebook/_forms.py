@@ -296,7 +296,7 @@ class Form(widgets.VBox):  # type: ignore[misc]
         self._load_start_values()
 
     def delete(self) -> bool:
-        """Delete the edited record; the Delete button asks for confirmation first.
+        """Delete the edited record; the Delete button requests confirmation first.
 
         Returns:
             True when the record was deleted, False when the request failed

@@ -163,9 +163,9 @@ def _plain_int64(values: pd.Series) -> pd.Series | None:
     present = values.notna().to_numpy()
     subset = values[present]
     kind = pd.api.types.infer_dtype(subset, skipna=False)
-    # One regex over the joined text checks every value for plain ASCII
-    # digits; numpy then parses them exactly, and an empty string or a value
-    # past int64 raises, which sends the column to the slow path.
+    # One regex over the joined text checks that every value is plain ASCII
+    # digits. Numpy then parses them exactly. An empty string or a value past
+    # int64 makes numpy raise, so that column takes the per-value path.
     if kind == "string" and not _ASCII_DIGITS.fullmatch("".join(subset.tolist())):
         return None
     if kind in ("string", "integer"):

@@ -152,12 +152,13 @@ def format_value(
             return Formatted(as_text(value), "text")
         return _FORMATTERS[prop.type](prop, value, record or {})
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        # A display never raises for a stored value, however odd it is.
+        # Any formatting error falls back to the raw text, so a display does not
+        # raise for an odd stored value (tests run the hostile corpus through it).
         return Formatted(as_text(value), "invalid", f"cannot be displayed: {exc}")
 
 
 def as_text(value: Any) -> str:
-    """Return a raw value as text; it never raises, whatever the value."""
+    """Return a raw value as text, with a placeholder if ``str()`` fails."""
     try:
         if isinstance(value, dict | list):
             return json.dumps(value, ensure_ascii=False, default=str)

@@ -198,9 +198,10 @@ class Resource(RichRepr):
 
         Returns:
             A report frame indexed by input position (``row``) with
-            ``status`` (created, failed or skipped), ``id`` (Int64),
-            ``error`` (string), then the input's fields; a field named
-            ``status``, ``id`` or ``error`` is renamed ``input_<name>``.
+            ``status`` (created, failed or skipped), ``id`` (Int64) and
+            ``error`` (string), then the input's fields. An input field
+            named ``status``, ``id`` or ``error`` is renamed
+            ``input_<name>``.
 
         >>> report = ac.customers.create_many(frame)  # doctest: +SKIP
         >>> report.status.value_counts()  # doctest: +SKIP
@@ -307,7 +308,7 @@ class Resource(RichRepr):
 
         Raises:
             ActiveCampaignError: A page still failed after its retries. The
-                error's ``partial`` holds the records of the pages before it.
+                error's ``partial`` contains the records of the pages before it.
         """
         limit = _checked_limit(limit)
         wire = self._wire_filters(filters)

@@ -123,7 +123,7 @@ class Throttle:
         }
 
 
-# Throttles stay registered while any Client holds one, so a later sandbox
+# Throttles stay registered while any Client uses one, so a later sandbox
 # on a reused port starts from a fresh throttle.
 _registry: weakref.WeakValueDictionary[str, Throttle] = weakref.WeakValueDictionary()
 _registry_lock = threading.Lock()

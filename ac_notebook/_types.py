@@ -4,7 +4,7 @@ The API sends ids, counts and money as JSON strings (``"15"``), flags as
 ``"0"``/``"1"`` and times as ISO 8601 with an offset. ``decode`` turns those
 into ``int``, ``bool`` and ``datetime`` for records; ``encode`` turns what a
 user passes (ints, bools, datetimes, strings) into the wire form, raising
-``InvalidValue`` with a message that says what is expected.
+``InvalidValue`` with a message that states the expected form.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def resource_for(ac, table):
 
 
 def row_of(form, name):
-    """Return the HBox that holds the input of property ``name``."""
+    """Return the HBox that contains the input of property ``name``."""
     field = form.fields[name]
     for child in form.children:
         if isinstance(child, widgets.HBox) and field in child.children:

@@ -472,7 +472,7 @@ FORMS: list[Cell] = [
         """
         ## Deletion
 
-        An update form has a Delete button that asks for confirmation first.
+        An update form has a Delete button that requests confirmation first.
         `delete()` does what the Confirm delete button does.
         """,
     ),
